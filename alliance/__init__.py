@@ -1,0 +1,2 @@
+"""Alliance Dashboard: therapeutic alliance analytics for psychotherapy clinics."""
+__version__ = "0.1.0"

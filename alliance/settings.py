@@ -1,0 +1,52 @@
+"""Every threshold the figures use, with its default and help text, declared once."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: float | int
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("srs_cutoff", 36, "A rated session with a client SRS total below this is a low-alliance session."),
+    Setting("rupture_drop", 2, "A rupture is an SRS total at least this many points below the client's previous rated session."),
+    Setting("repair_window", 2, "A rupture is repaired when one of this many next rated sessions reaches the score before it."),
+    Setting("ors_cutoff", 25, "ORS clinical cutoff: a client starting below it and ending at or above it (with a reliable change) has recovered."),
+    Setting("ors_rci", 5, "Reliable change on the ORS: a change of at least this many points counts as improvement or deterioration."),
+    Setting("early_sessions", 3, "Early alliance is the mean SRS total of the client's first this-many rated sessions."),
+    Setting("min_clients", 5, "Therapists or groups with fewer clients than this are shown as too few to compare."),
+)
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """A clinic's settings file that cannot be used."""
+
+
+def load_settings(home: Path | None = None) -> dict[str, float | int]:
+    """The settings in force: defaults, overridden by `settings.toml` in the home folder."""
+    values = dict(DEFAULTS)
+    if home is None:
+        return values
+    path = Path(home) / "settings.toml"
+    if not path.exists():
+        return values
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path} cannot be read as TOML: {exc}.") from None
+    table = data.get("settings", data)
+    for key, value in table.items():
+        if key not in DEFAULTS:
+            raise SettingsError(f"{path} names an unknown setting '{key}'.")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SettingsError(f"{path}: setting '{key}' must be a number.")
+        values[key] = value
+    return values
