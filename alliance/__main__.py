@@ -1,0 +1,225 @@
+"""The command line: `python -m alliance ingest | check | query | rebuild | sample` (contract section 8)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+import math
+import sys
+import traceback
+from pathlib import Path
+
+from . import queries
+from .ingest import EMPTY_MAPPING, MappingError, parse_mapping
+from .settings import SettingsError, load_settings
+from .store import MAPPING_NAME, IngestReport, StoreError, check, data_dir, home_dir, ingest, open_reader, rebuild
+
+MAX_REJECT_LINES = 20
+
+
+class UsageError(Exception):
+    pass
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, decimal.Decimal):
+        value = value.normalize()
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _text(value) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    if fmt == "json":
+        records = [{c: _plain(v) for c, v in zip(columns, row)} for row in rows]
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_text(v) for v in row] for row in rows)
+        return out.getvalue()
+    cells = [[_text(v).replace("\n", " ") for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    numeric = [all(isinstance(_plain(r[i]), (int, float)) or r[i] is None for r in rows) and rows for i in range(len(columns))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in cells:
+        lines.append("  ".join((v.rjust(w) if numeric[i] else v.ljust(w)) for i, (v, w) in enumerate(zip(r, widths))).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _report_text(report: IngestReport, verb: str) -> str:
+    lines = []
+    by_file: dict[str, list[tuple]] = {}
+    for r in report.rejects:
+        by_file.setdefault(r[0], []).append(r)
+    for f in report.files:
+        if f.status == "loaded":
+            parts = [f"{f.rows_read} rows read", f"{f.rows_loaded} loaded", f"{f.rows_quarantined} quarantined",
+                     f"{f.rows_duplicate} duplicate"]
+            if f.rows_orphan:
+                parts.append(f"{f.rows_orphan} orphan")
+            if f.rows_replaced:
+                parts.append(f"{f.rows_replaced} replaced by a later file")
+            lines.append(f"{f.status:<9} {f.file} ({f.kind}): " + ", ".join(parts) + ".")
+            if f.message and "Unmapped" in f.message:
+                lines.append(f"          {f.message.split(' rows quarantined')[0].split('.')[0]}.")
+            rejects = by_file.get(f.file, [])
+            for file, row, column, reason in rejects[:MAX_REJECT_LINES]:
+                lines.append(f"          {file} row {row}, column {column}: {reason}.")
+            if len(rejects) > MAX_REJECT_LINES:
+                lines.append(f"          … and {len(rejects) - MAX_REJECT_LINES} more; "
+                             "see `python -m alliance query rejects`.")
+        else:
+            lines.append(f"{f.status:<9} {f.file}: {f.message}")
+    if not report.files:
+        lines.append("No export files found.")
+    if verb == "ingest":
+        lines.append("Store updated." if report.changed else "Nothing new: the store is unchanged.")
+    return "\n".join(lines) + "\n"
+
+
+def _report_json(report: IngestReport) -> str:
+    files = [{k: getattr(f, k) for k in ("file", "kind", "status", "rows_read", "rows_loaded", "rows_quarantined",
+                                         "rows_duplicate", "rows_orphan", "rows_replaced", "message")}
+             for f in report.files]
+    rejects = [{"file": r[0], "row": r[1], "column": r[2], "reason": r[3]} for r in report.rejects]
+    return json.dumps({"files": files, "rejects": rejects}, ensure_ascii=False, indent=1) + "\n"
+
+
+def cmd_ingest(args) -> int:
+    def progress(fraction: float, message: str) -> None:
+        if args.progress:
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+
+    report = ingest(data_dir(args.data), home_dir(args.home), progress=progress)
+    sys.stdout.write(_report_json(report) if args.format == "json" else _report_text(report, "ingest"))
+    return report.exit_code
+
+
+def _mapping_for(args, paths: list[Path]) -> object:
+    folder = Path(args.data) if args.data else (paths[0].parent if paths else Path("."))
+    path = folder / MAPPING_NAME
+    return parse_mapping(path.read_bytes(), str(path)) if path.is_file() else EMPTY_MAPPING
+
+
+def cmd_check(args) -> int:
+    paths = [Path(p) for p in args.files]
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(f"{p} is not a file.")
+    report = check(paths, _mapping_for(args, paths))
+    sys.stdout.write(_report_json(report) if args.format == "json" else _report_text(report, "check"))
+    return report.exit_code
+
+
+def cmd_query(args) -> int:
+    params = queries.parse_params(args.name, args.param or [])
+    home = home_dir(args.home)
+    settings = load_settings(home)
+    con = open_reader(home)
+    if con is None:
+        raise StoreError(f"There is no store in {home} yet; run `python -m alliance ingest` first.")
+    try:
+        columns, rows = queries.run_rows(con, args.name, params, settings=settings)
+    finally:
+        con.close()
+    sys.stdout.write(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    report = rebuild(home_dir(args.home))
+    sys.stdout.write(_report_json(report) if args.format == "json" else _report_text(report, "rebuild"))
+    return report.exit_code
+
+
+def cmd_sample(args) -> int:
+    from . import sample
+
+    return sample.run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", help="the exports folder (default sample_data/, or ALLIANCE_DATA)")
+    common.add_argument("--home", help="the application's own store (default .alliance, or ALLIANCE_HOME)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    parser = argparse.ArgumentParser(prog="python -m alliance", description="Alliance Dashboard command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="read the exports folder into the store")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--progress", action="store_true", help="print progress to standard error")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("check", parents=[common], help="validate files without storing anything")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("query", parents=[common], help="print a named query")
+    p.add_argument("name")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE")
+    p.add_argument("--format", choices=("csv", "json", "table"), default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("rebuild", parents=[common], help="rebuild the store from the archive alone")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("sample", parents=[common], help="write synthetic sample exports")
+    try:
+        from . import sample
+
+        sample.add_arguments(p)
+    except ImportError:
+        pass
+    p.set_defaults(func=cmd_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (StoreError, MappingError, queries.QueryError, SettingsError, UsageError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Stopped; the store is as it was before.", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a user-facing tool
+        if args.debug:
+            traceback.print_exc()
+        print(f"Unexpected error ({type(exc).__name__}); nothing was changed. Run again with --debug for details.",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

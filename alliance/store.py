@@ -1,0 +1,611 @@
+"""The content-addressed archive, the store build from it, and the atomic swap.
+
+See docs/store.md. Every build reads the whole archive, so an incremental
+ingest and a rebuild give the same store by construction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from . import contract as C
+from .ingest import EMPTY_MAPPING, FileRejected, Mapping, MappingError, file_format, parse_mapping, read_export
+from .validate import create_work_tables, check_file, install_macros
+
+STORE_NAME = "alliance.duckdb"
+MAPPING_NAME = "columns.toml"
+BUILD_VERSION = 1  # bump when a build would give a different store from the same archive
+
+Progress = Callable[[float, str], None]
+
+DUCKDB_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+class StoreError(Exception):
+    """The store or its home folder cannot be used; one sentence for the user."""
+
+
+def home_dir(home: str | os.PathLike | None = None) -> Path:
+    return Path(home or os.environ.get("ALLIANCE_HOME") or ".alliance")
+
+
+def data_dir(data: str | os.PathLike | None = None) -> Path:
+    return Path(data or os.environ.get("ALLIANCE_DATA") or "sample_data")
+
+
+def store_path(home: Path) -> Path:
+    return Path(home) / STORE_NAME
+
+
+# --------------------------------------------------------------------------- archive
+
+
+@dataclass
+class Entry:
+    """One line of the archive manifest: a file's bytes as first seen under a name."""
+
+    seq: int
+    name: str
+    sha256: str
+    size: int
+    kind: str  # sessions | feedback | mapping
+    first_ingested: str  # ISO date
+    ingested_at: str
+
+
+def _archive(home: Path) -> Path:
+    return Path(home) / "archive"
+
+
+def _object_path(home: Path, sha: str) -> Path:
+    return _archive(home) / "objects" / sha[:2] / sha
+
+
+def load_manifest(home: Path) -> list[Entry]:
+    path = _archive(home) / "manifest.jsonl"
+    if not path.exists():
+        return []
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entries.append(Entry(**json.loads(line)))
+        except (ValueError, TypeError):
+            raise StoreError(f"The archive manifest {path} is damaged at line {number}.") from None
+    return entries
+
+
+def _append_manifest(home: Path, entries: list[Entry]) -> None:
+    path = _archive(home) / "manifest.jsonl"
+    with path.open("a", encoding="utf-8") as out:
+        for e in entries:
+            out.write(json.dumps(asdict(e), ensure_ascii=False) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _store_object(home: Path, sha: str, data: bytes) -> None:
+    target = _object_path(home, sha)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
+    with tmp.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, target)
+
+
+def read_object(home: Path, sha: str) -> bytes:
+    data = _object_path(home, sha).read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise StoreError(f"The archived file {sha[:12]} is damaged (its content no longer matches its hash).")
+    return data
+
+
+@contextmanager
+def _lock(home: Path):
+    path = Path(home) / "ingest.lock"
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"Another ingest is running in {home}; try again when it has finished.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- the folder scan
+
+
+@dataclass
+class ScannedFile:
+    name: str
+    path: Path
+    kind: str | None  # None: not an export
+    reason: str = ""
+
+
+def current_mapping(home: Path, entries: list[Entry] | None = None) -> Mapping:
+    """The newest archived columns.toml, which applies to every archived file."""
+    entries = load_manifest(home) if entries is None else entries
+    mappings = [e for e in entries if e.kind == "mapping"]
+    if not mappings:
+        return EMPTY_MAPPING
+    return parse_mapping(read_object(home, mappings[-1].sha256))
+
+
+def scan_folder(folder: Path, mapping: Mapping) -> list[ScannedFile]:
+    files = []
+    for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
+        name = path.name
+        if name == MAPPING_NAME:
+            continue
+        kind = mapping.kind_of(name)
+        if kind is None:
+            files.append(ScannedFile(name, path, None, "not an export: the name starts with neither sessions nor feedback"))
+        elif file_format(name) is None:
+            files.append(ScannedFile(name, path, None, "not an accepted format (.csv, .txt, .parquet or .xlsx)"))
+        else:
+            files.append(ScannedFile(name, path, kind))
+    return files
+
+
+# --------------------------------------------------------------------------- processing files
+
+
+FILE_COLUMNS = (
+    "file", "kind", "status", "rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate",
+    "rows_orphan", "rows_replaced", "message", "sha256", "format", "encoding", "delimiter",
+    "first_ingested", "file_order",
+)
+
+
+@dataclass
+class FileRow:
+    file: str
+    kind: str
+    status: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    rows_orphan: int = 0
+    rows_replaced: int = 0
+    message: str = ""
+    sha256: str = ""
+    format: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    first_ingested: str = ""
+    file_order: int = -1
+
+
+@dataclass
+class Source:
+    """One file to process: its name, kind, bytes (or how to get them) and its latest allowed date."""
+
+    name: str
+    kind: str
+    sha256: str
+    load: Callable[[], bytes]
+    max_date: dt.date
+    first_ingested: str = ""
+
+
+def _order_key(source: Source, seq: int) -> tuple:
+    # Sessions before feedback; each kind by file name in code-point order; a newer
+    # version of the same name after the older.
+    return (C.KINDS.index(source.kind), source.name, seq)
+
+
+def process_sources(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[Source],
+    mapping: Mapping,
+    progress: Progress | None = None,
+    temp: bool = False,
+) -> list[FileRow]:
+    """Read, check and combine the sources into `sessions`, `feedback`, `rejects` and quarantine tables."""
+    install_macros(con)
+    create_work_tables(con, temp=temp)
+    ordered = sorted(enumerate(sources), key=lambda pair: _order_key(pair[1], pair[0]))
+    rows: list[FileRow] = []
+    content_seen: dict[str, str] = {}
+    total = max(len(ordered), 1)
+    for order, (_, src) in enumerate(ordered):
+        if progress:
+            progress(order / total, f"Reading {src.name}")
+        row = FileRow(src.name, src.kind, "loaded", sha256=src.sha256, first_ingested=src.first_ingested,
+                      file_order=order, format=file_format(src.name) or "")
+        if src.sha256 in content_seen:
+            row.status = "duplicate"
+            row.message = f"Same content as {content_seen[src.sha256]}; nothing loaded from this copy."
+            rows.append(row)
+            continue
+        content_seen[src.sha256] = src.name
+        try:
+            read = read_export(src.load(), src.name, src.kind, mapping)
+        except FileRejected as exc:
+            row.status = "rejected"
+            row.message = str(exc)
+            rows.append(row)
+            continue
+        row.encoding, row.delimiter = read.encoding, read.delimiter
+        counts = check_file(con, read, src.kind, src.name, src.max_date, order)
+        row.rows_read, row.rows_loaded = counts.rows_read, counts.rows_loaded
+        row.rows_quarantined, row.rows_duplicate = counts.rows_quarantined, counts.rows_duplicate
+        notes = []
+        if read.unmapped:
+            notes.append("Unmapped columns, ignored: " + ", ".join(read.unmapped) + ".")
+        if counts.rows_quarantined:
+            notes.append(f"{counts.rows_quarantined} rows quarantined; see the rejects.")
+        row.message = " ".join(notes)
+        rows.append(row)
+    if progress:
+        progress(0.95, "Combining files")
+    _combine(con, rows, temp)
+    return rows
+
+
+def _combine(con: duckdb.DuckDBPyConnection, rows: list[FileRow], temp: bool) -> None:
+    """Later files replace earlier rows of the same key; feedback without a session is an orphan."""
+    t = "TEMP " if temp else ""
+    con.execute(
+        f"CREATE {t}TABLE sessions AS SELECT * EXCLUDE (file_order, keep) FROM ("
+        "SELECT *, row_number() OVER (PARTITION BY clinic, session_id ORDER BY file_order DESC) = 1 AS keep "
+        "FROM stage_sessions) WHERE keep ORDER BY clinic, client_id, session_number, session_date, session_id"
+    )
+    con.execute(
+        f"CREATE {t}TABLE feedback AS SELECT f.* EXCLUDE (file_order, keep), s.session_id IS NULL AS is_orphan FROM ("
+        "SELECT *, row_number() OVER (PARTITION BY clinic, session_id, rater ORDER BY file_order DESC) = 1 AS keep "
+        "FROM stage_feedback) f LEFT JOIN (SELECT clinic, session_id FROM sessions) s USING (clinic, session_id) "
+        "WHERE keep ORDER BY clinic, session_id, rater"
+    )
+    replaced = dict(con.execute(
+        "SELECT file_order, count(*) FROM (SELECT file_order, row_number() OVER "
+        "(PARTITION BY clinic, session_id ORDER BY file_order DESC) AS k FROM stage_sessions) WHERE k > 1 GROUP BY 1 "
+        "UNION ALL SELECT file_order, count(*) FROM (SELECT file_order, row_number() OVER "
+        "(PARTITION BY clinic, session_id, rater ORDER BY file_order DESC) AS k FROM stage_feedback) WHERE k > 1 GROUP BY 1"
+    ).fetchall())
+    orphans = dict(con.execute(
+        "SELECT s.file_order, count(*) FROM feedback f JOIN stage_feedback s "
+        "ON f.clinic = s.clinic AND f.session_id = s.session_id AND f.rater = s.rater "
+        "AND f.source_file = s.source_file AND f.source_row = s.source_row WHERE f.is_orphan GROUP BY 1"
+    ).fetchall())
+    for row in rows:
+        row.rows_replaced = int(replaced.get(row.file_order, 0))
+        row.rows_orphan = int(orphans.get(row.file_order, 0))
+        if row.rows_replaced:
+            row.message = (row.message + f" {row.rows_replaced} rows replaced by a later file.").strip()
+        if row.rows_orphan:
+            row.message = (row.message + f" {row.rows_orphan} feedback rows have no loaded session yet (orphans).").strip()
+    con.execute("DROP TABLE stage_sessions; DROP TABLE stage_feedback")
+
+
+def _files_table(rows: list[FileRow]) -> pa.Table:
+    records = [asdict(r) for r in rows]
+    schema = pa.schema([
+        (name, pa.int64() if name.startswith("rows_") or name == "file_order" else pa.string())
+        for name in FILE_COLUMNS
+    ])
+    return pa.Table.from_pylist(records, schema=schema)
+
+
+# --------------------------------------------------------------------------- ingest and build
+
+
+@dataclass
+class IngestReport:
+    files: list[FileRow] = field(default_factory=list)  # the files of the scanned folder
+    rejects: list[tuple] = field(default_factory=list)  # (file, row, column, reason) of those files
+    changed: bool = False
+    store: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        problem = any(f.status == "rejected" or f.rows_quarantined for f in self.files)
+        return 1 if problem else 0
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _build_id(entries: list[Entry], ignored: list[dict]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"build {BUILD_VERSION} contract {C.CONTRACT_VERSION}\n".encode())
+    for e in entries:
+        digest.update(json.dumps(asdict(e), sort_keys=True).encode() + b"\n")
+    digest.update(json.dumps(ignored, sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def _read_ignored(home: Path) -> list[dict]:
+    path = _archive(home) / "ignored.json"
+    if not path.exists():
+        return []
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return []
+
+
+def ingest(
+    folder: Path,
+    home: Path,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> IngestReport:
+    """Archive the folder's new files and rebuild the store if anything changed."""
+    started = time.perf_counter()
+    folder, home = Path(folder), Path(home)
+    if not folder.is_dir():
+        raise StoreError(f"The exports folder {folder} does not exist.")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        (_archive(home) / "objects").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"The home folder {home} cannot be created ({exc.strerror}).") from None
+    today = today or _today()
+    with _lock(home):
+        entries = load_manifest(home)
+        mapping_file = folder / MAPPING_NAME
+        mapping_bytes = mapping_file.read_bytes() if mapping_file.is_file() else None
+        if mapping_bytes is not None:
+            mapping = parse_mapping(mapping_bytes, str(mapping_file))  # raises MappingError: nothing changed
+        else:
+            mapping = current_mapping(home, entries)
+        scanned = scan_folder(folder, mapping)
+        known = {(e.name, e.sha256) for e in entries}
+        new_entries: list[Entry] = []
+        seq = max((e.seq for e in entries), default=0)
+        now = dt.datetime.now().isoformat(timespec="seconds")
+
+        def add(name: str, kind: str, data: bytes) -> str:
+            nonlocal seq
+            sha = hashlib.sha256(data).hexdigest()
+            if (name, sha) not in known:
+                _store_object(home, sha, data)
+                seq += 1
+                entry = Entry(seq, name, sha, len(data), kind, today.isoformat(), now)
+                new_entries.append(entry)
+                known.add((name, sha))
+            return sha
+
+        if mapping_bytes is not None:
+            latest = [e for e in entries if e.kind == "mapping"]
+            if not latest or hashlib.sha256(mapping_bytes).hexdigest() != latest[-1].sha256:
+                known.discard((MAPPING_NAME, hashlib.sha256(mapping_bytes).hexdigest()))
+                add(MAPPING_NAME, "mapping", mapping_bytes)
+        folder_files: list[tuple[str, str]] = []  # (name, sha) of this scan's exports
+        total = max(len(scanned), 1)
+        for i, f in enumerate(scanned):
+            if f.kind is None:
+                continue
+            if progress:
+                progress(0.1 * i / total, f"Archiving {f.name}")
+            try:
+                data = f.path.read_bytes()
+            except OSError as exc:
+                raise StoreError(f"{f.name} cannot be read from the exports folder ({exc.strerror}).") from None
+            folder_files.append((f.name, add(f.name, f.kind, data)))
+        if new_entries:
+            _append_manifest(home, new_entries)
+        ignored = [{"file": f.name, "message": f"Ignored: {f.reason}."} for f in scanned if f.kind is None]
+        old_ignored = _read_ignored(home)
+        if ignored != old_ignored:
+            tmp = _archive(home) / f"ignored.json.{uuid.uuid4().hex}.tmp"
+            tmp.write_text(json.dumps(ignored, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, _archive(home) / "ignored.json")
+        all_entries = entries + new_entries
+        build_id = _build_id(all_entries, ignored)
+        changed = current_build_id(home) != build_id
+        if changed:
+            build(home, progress, entries=all_entries, ignored=ignored, build_id=build_id)
+        report = _report(home, folder_files, [f.name for f in scanned if f.kind is None])
+        report.changed = changed
+        report.seconds = time.perf_counter() - started
+        if progress:
+            progress(1.0, "Done")
+        return report
+
+
+def rebuild(home: Path, progress: Progress | None = None) -> IngestReport:
+    """Build the store again from the archive alone."""
+    home = Path(home)
+    with _lock(home):
+        entries = load_manifest(home)
+        ignored = _read_ignored(home)
+        build(home, progress, entries=entries, ignored=ignored, build_id=_build_id(entries, ignored))
+    report = _report(home, None, None)
+    report.changed = True
+    return report
+
+
+def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: list[dict], build_id: str) -> Path:
+    home = Path(home)
+    for stray in home.glob(f"{STORE_NAME}.tmp-*"):
+        stray.unlink(missing_ok=True)  # left by a killed build
+    tmp = home / f"{STORE_NAME}.tmp-{uuid.uuid4().hex}"
+    mapping = current_mapping(home, entries)
+    sources = [
+        Source(
+            e.name, e.kind, e.sha256,
+            (lambda sha=e.sha256: read_object(home, sha)),
+            dt.date.fromisoformat(e.first_ingested) + dt.timedelta(days=1),
+            e.first_ingested,
+        )
+        for e in entries if e.kind in C.KINDS
+    ]
+    exported = {e.name for e in entries if e.kind in C.KINDS}
+    con = duckdb.connect(str(tmp), config=DUCKDB_CONFIG)
+    try:
+        rows = process_sources(con, sources, mapping, progress)
+        rows += [FileRow(i["file"], "", "ignored", message=i["message"]) for i in ignored if i["file"] not in exported]
+        files = _files_table(rows)
+        con.register("files_input", files)
+        con.execute("CREATE TABLE files AS SELECT * FROM files_input")
+        con.unregister("files_input")
+        _create_file_clinics(con)
+        con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("build_id", build_id),
+            ("built_at", dt.datetime.now().isoformat(timespec="seconds")),
+            ("contract_version", str(C.CONTRACT_VERSION)),
+        ])
+        from .views import create_views
+
+        create_views(con)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, store_path(home))
+    _fsync_dir(home)
+    return store_path(home)
+
+
+def _create_file_clinics(con: duckdb.DuckDBPyConnection) -> None:
+    """Which clinics each file's rows name, so file-level tables can be scoped."""
+    con.execute(
+        "CREATE TABLE file_clinics AS SELECT DISTINCT file, clinic FROM ("
+        "SELECT source_file AS file, clinic FROM sessions UNION ALL "
+        "SELECT source_file, clinic FROM feedback UNION ALL "
+        "SELECT file, clinic FROM quarantined_sessions UNION ALL "
+        "SELECT file, clinic FROM quarantined_feedback) WHERE clinic IS NOT NULL"
+    )
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def open_reader(home: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the current store, or None when there is no store yet."""
+    path = store_path(Path(home))
+    if not path.exists():
+        return None
+    config = dict(DUCKDB_CONFIG)
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=config)
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except duckdb.Error:
+        raise StoreError(f"The store {path} cannot be opened; run `python -m alliance ingest` to rebuild it.") from None
+    return con
+
+
+def store_version(home: Path) -> str | None:
+    """Changes whenever a build is swapped in; cheap enough to call on every page run."""
+    try:
+        st = os.stat(store_path(Path(home)))
+    except FileNotFoundError:
+        return None
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def current_build_id(home: Path) -> str | None:
+    con = open_reader(home) if store_path(Path(home)).exists() else None
+    if con is None:
+        return None
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def _report(home: Path, folder_files: list[tuple[str, str]] | None, ignored: list[str] | None) -> IngestReport:
+    con = open_reader(home)
+    report = IngestReport(store=store_path(home))
+    if con is None:
+        return report
+    try:
+        cur = con.cursor()
+        files_sql = ("SELECT " + ", ".join(FILE_COLUMNS) + " FROM files "
+                     "ORDER BY status = 'ignored', file_order, file")
+        all_rows = [FileRow(*r) for r in cur.execute(files_sql).fetchall()]
+        if folder_files is None:
+            chosen = all_rows
+        else:
+            wanted = set(folder_files)
+            names_ignored = set(ignored or [])
+            chosen = [r for r in all_rows if (r.file, r.sha256) in wanted or (r.status == "ignored" and r.file in names_ignored)]
+        report.files = chosen
+        orders = [r.file_order for r in chosen if r.file_order >= 0]
+        if orders:
+            names = sorted({r.file for r in chosen})
+            report.rejects = cur.execute(
+                "SELECT file, row, \"column\", reason FROM rejects WHERE file IN (SELECT unnest($names)) "
+                "ORDER BY file, row, \"column\"", {"names": names}).fetchall()
+    finally:
+        con.close()
+    return report
+
+
+def check(paths: Iterable[Path], mapping: Mapping, today: dt.date | None = None) -> IngestReport:
+    """Validate files without storing anything: the same report as an ingest."""
+    today = today or _today()
+    sources, rows_ignored = [], []
+    for path in paths:
+        path = Path(path)
+        name = path.name
+        kind = mapping.kind_of(name)
+        if kind is None or file_format(name) is None:
+            why = "not an export: the name starts with neither sessions nor feedback" if kind is None \
+                else "not an accepted format (.csv, .txt, .parquet or .xlsx)"
+            rows_ignored.append(FileRow(name, "", "ignored", message=f"Ignored: {why}."))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"{path} cannot be read ({exc.strerror}).") from None
+        sources.append(Source(name, kind, hashlib.sha256(data).hexdigest(), (lambda d=data: d),
+                              today + dt.timedelta(days=1)))
+    con = duckdb.connect(config=DUCKDB_CONFIG)
+    try:
+        rows = process_sources(con, sources, mapping, temp=True)
+        rejects = con.execute("SELECT file, row, \"column\", reason FROM rejects ORDER BY file, row, \"column\"").fetchall()
+    finally:
+        con.close()
+    return IngestReport(files=rows + rows_ignored, rejects=rejects)
+
+
+def remove_home(home: Path) -> None:
+    shutil.rmtree(home, ignore_errors=True)
