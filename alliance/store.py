@@ -31,9 +31,18 @@ BUILD_VERSION = 1  # bump when a build would give a different store from the sam
 
 Progress = Callable[[float, str], None]
 
-DUCKDB_CONFIG = {
+BUILDS_DIR = "builds"
+
+# No extension is ever downloaded or loaded; readers cannot touch other files and
+# cannot change that. Every connection to one path in a process must use the same config.
+BUILD_CONFIG = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
+}
+READ_CONFIG = {
+    **BUILD_CONFIG,
+    "enable_external_access": False,
+    "lock_configuration": True,
 }
 
 
@@ -445,10 +454,13 @@ def rebuild(home: Path, progress: Progress | None = None) -> IngestReport:
 
 
 def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: list[dict], build_id: str) -> Path:
+    """Write a new store file from the archive and point the store at it in one atomic step."""
     home = Path(home)
-    for stray in home.glob(f"{STORE_NAME}.tmp-*"):
-        stray.unlink(missing_ok=True)  # left by a killed build
-    tmp = home / f"{STORE_NAME}.tmp-{uuid.uuid4().hex}"
+    builds = home / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    _remove_old_builds(home)
+    final = builds / f"store-{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.duckdb"
+    tmp = final.with_name(final.name + ".tmp")
     mapping = current_mapping(home, entries)
     sources = [
         Source(
@@ -460,7 +472,7 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
         for e in entries if e.kind in C.KINDS
     ]
     exported = {e.name for e in entries if e.kind in C.KINDS}
-    con = duckdb.connect(str(tmp), config=DUCKDB_CONFIG)
+    con = duckdb.connect(str(tmp), config=BUILD_CONFIG)
     try:
         rows = process_sources(con, sources, mapping, progress)
         rows += [FileRow(i["file"], "", "ignored", message=i["message"]) for i in ignored if i["file"] not in exported]
@@ -484,9 +496,36 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
         tmp.unlink(missing_ok=True)
         raise
     con.close()
-    os.replace(tmp, store_path(home))
+    os.replace(tmp, final)
+    # The store path is a symbolic link to the current build; replacing a link is atomic.
+    link_tmp = home / f".{STORE_NAME}.{uuid.uuid4().hex}.link"
+    os.symlink(os.path.join(BUILDS_DIR, final.name), link_tmp)
+    os.replace(link_tmp, store_path(home))
     _fsync_dir(home)
-    return store_path(home)
+    return final
+
+
+def _remove_old_builds(home: Path) -> None:
+    """Builds no longer current, and the leftovers of a killed build.
+
+    A reader that still has an old build open keeps reading it: on POSIX an
+    unlinked file lives until its last reader closes it.
+    """
+    current = _current_build_file(home)
+    for path in (Path(home) / BUILDS_DIR).glob("store-*"):
+        if current is None or path.resolve() != current:
+            path.unlink(missing_ok=True)
+    for stray in Path(home).glob(f".{STORE_NAME}.*.link"):
+        stray.unlink(missing_ok=True)
+
+
+def _current_build_file(home: Path) -> Path | None:
+    link = store_path(Path(home))
+    try:
+        target = link.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        return None
+    return target
 
 
 def _create_file_clinics(con: duckdb.DuckDBPyConnection) -> None:
@@ -515,31 +554,28 @@ def _fsync_dir(path: Path) -> None:
 
 
 def open_reader(home: Path) -> duckdb.DuckDBPyConnection | None:
-    """A read-only connection to the current store, or None when there is no store yet."""
-    path = store_path(Path(home))
-    if not path.exists():
+    """A read-only connection to the current store, or None when there is no store yet.
+
+    It opens the build file the store link points to, by its own name: DuckDB
+    caches databases by path within a process, so a new build must have a new path.
+    """
+    path = _current_build_file(home)
+    if path is None:
         return None
-    config = dict(DUCKDB_CONFIG)
     try:
-        con = duckdb.connect(str(path), read_only=True, config=config)
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
+        return duckdb.connect(str(path), read_only=True, config=dict(READ_CONFIG))
     except duckdb.Error:
-        raise StoreError(f"The store {path} cannot be opened; run `python -m alliance ingest` to rebuild it.") from None
-    return con
+        raise StoreError(f"The store in {home} cannot be opened; run `python -m alliance rebuild` to build it again.") from None
 
 
 def store_version(home: Path) -> str | None:
     """Changes whenever a build is swapped in; cheap enough to call on every page run."""
-    try:
-        st = os.stat(store_path(Path(home)))
-    except FileNotFoundError:
-        return None
-    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+    path = _current_build_file(home)
+    return path.name if path is not None else None
 
 
 def current_build_id(home: Path) -> str | None:
-    con = open_reader(home) if store_path(Path(home)).exists() else None
+    con = open_reader(home)
     if con is None:
         return None
     try:
@@ -598,7 +634,7 @@ def check(paths: Iterable[Path], mapping: Mapping, today: dt.date | None = None)
             raise StoreError(f"{path} cannot be read ({exc.strerror}).") from None
         sources.append(Source(name, kind, hashlib.sha256(data).hexdigest(), (lambda d=data: d),
                               today + dt.timedelta(days=1)))
-    con = duckdb.connect(config=DUCKDB_CONFIG)
+    con = duckdb.connect(config=dict(BUILD_CONFIG))
     try:
         rows = process_sources(con, sources, mapping, temp=True)
         rejects = con.execute("SELECT file, row, \"column\", reason FROM rejects ORDER BY file, row, \"column\"").fetchall()

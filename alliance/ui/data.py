@@ -1,0 +1,146 @@
+"""Cached, scoped access to the store for the pages, and the first-start ingest.
+
+Cache keys are plain values only: the home folder, the store version (changes at
+every swap, so a new build is never hidden behind old results), the query name,
+its parameters, the viewer's scope and the settings in force. `st.cache_data` is
+shared by every session of the server, so nothing else may decide what a cached
+result contains.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from .. import queries, store
+from ..ingest import MappingError
+from ..scope import Scope
+from ..settings import SettingsError, load_settings
+from . import state
+
+# A first session may wait this long for another session's ingest before giving up.
+WAIT_FOR_OTHER_INGEST_SECONDS = 180
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(home: str, version: str) -> duckdb.DuckDBPyConnection:
+    # One read-only connection per store build; every query runs on its own cursor.
+    con = store.open_reader(Path(home))
+    if con is None:
+        raise store.StoreError(f"The store in {home} disappeared; reload the page.")
+    return con
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _query(home: str, version: str, name: str, params: tuple, scope: Scope, settings: tuple) -> pd.DataFrame:
+    return queries.run(_connection(home, version), name, dict(params), scope, dict(settings))
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    """What one page run reads: a home folder's current build, seen through the viewer's scope and settings."""
+
+    home: str
+    version: str | None
+    scope: Scope
+    settings: tuple[tuple[str, float], ...]
+    exports_folder: str
+
+    @property
+    def has_store(self) -> bool:
+        return self.version is not None
+
+    def setting(self, name: str) -> float:
+        return dict(self.settings)[name]
+
+    def query(self, name: str, **params) -> pd.DataFrame | None:
+        """The named query's rows, or None when there is no store yet."""
+        if self.version is None:
+            return None
+        try:
+            return _query(self.home, self.version, name, tuple(sorted(params.items())), self.scope, self.settings)
+        except (store.StoreError, queries.QueryError) as exc:
+            st.error(str(exc))
+            st.stop()
+        except duckdb.Error:
+            st.error(f"The query {name} failed on the store in {self.home}; run `python -m alliance ingest` to rebuild it.")
+            st.stop()
+
+
+def current_store() -> StoreSnapshot:
+    """The store this run reads, for the viewer's scope; stops the page with a message if the settings are unusable."""
+    home = store.home_dir()
+    try:
+        settings = load_settings(home)
+    except SettingsError as exc:
+        st.error(str(exc))
+        st.stop()
+    return StoreSnapshot(
+        home=str(home),
+        version=store.store_version(home),
+        scope=state.current_scope(),
+        settings=tuple(sorted(settings.items())),
+        exports_folder=str(store.data_dir()),
+    )
+
+
+def _is_busy(exc: store.StoreError) -> bool:
+    return "Another ingest is running" in str(exc)
+
+
+def load_exports(home: Path | None = None, folder: Path | None = None, title: str | None = None) -> bool:
+    """Ingest the exports folder with visible progress; True when a store exists afterwards.
+
+    A session that finds another session's ingest running waits for it, so two
+    first sessions do not both fail.
+    """
+    home = store.home_dir(home)
+    folder = store.data_dir(folder)
+    with st.status(title or "Loading the exports…", expanded=True) as status:
+        bar = st.progress(0.0)
+        line = st.empty()  # st.text: file names are shown as plain text, never as Markdown
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0))
+            line.text(message)
+
+        deadline = time.monotonic() + WAIT_FOR_OTHER_INGEST_SECONDS
+        while True:
+            try:
+                report = store.ingest(folder, home, progress=progress)
+                break
+            except store.StoreError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    status.update(label="The exports could not be loaded.", state="error")
+                    st.error(str(exc))
+                    return store.store_version(home) is not None
+                line.text("Another session is loading the exports; waiting for it to finish.")
+                time.sleep(1.0)  # then try again: once the other ingest is done, ours finds nothing new
+            except MappingError as exc:
+                status.update(label="The exports could not be loaded.", state="error")
+                st.error(str(exc))
+                return store.store_version(home) is not None
+        bar.progress(1.0)
+        status.update(label=_summary(report), state="complete", expanded=False)
+    return store.store_version(home) is not None
+
+
+def _summary(report: store.IngestReport) -> str:
+    exports = [f for f in report.files if f.status != "ignored"]
+    problems = sum(1 for f in exports if f.status == "rejected" or f.rows_quarantined)
+    text = f"Loaded the exports: {state.count(len(exports), 'file')}"
+    if problems:
+        text += f", {problems} with problems (see the Data page)"
+    return text + "."
+
+
+def load_exports_on_first_start() -> None:
+    """With no store yet, ingest the configured exports folder before any page draws."""
+    home, folder = store.home_dir(), store.data_dir()
+    if store.store_version(home) is not None or not folder.is_dir():
+        return  # a missing folder is explained by each page's empty state
+    load_exports(home, folder, title="First start: loading the exports…")
