@@ -144,8 +144,10 @@ def _map_header(headers: list[str], name: str, kind: str, mapping: Mapping) -> t
 
 
 def _row_numbers(n: int) -> pa.Array:
+    import numpy as np
+
     # Row 1 is the header, so the first record is row 2.
-    return pa.array(range(2, n + 2), type=pa.int64())
+    return pa.array(np.arange(2, n + 2, dtype=np.int64))
 
 
 def _assemble(columns: list[pa.Array], found: dict[str, int], rows: pa.Array) -> pa.Table:

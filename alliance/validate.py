@@ -16,7 +16,16 @@ from .ingest import ROW, ReadResult
 # value that cannot be read might be a misplaced comment, which must never
 # appear in a message.
 
-_TRIM = "' \t\r\n\u00a0'"
+_SPACE = "(' ', chr(9), chr(10), chr(13), chr(160))"
+
+
+def _trimmed(column: str) -> str:
+    # trim() with a character set is slow, so only values that start or end with
+    # white space pay for it; empty means missing.
+    return (
+        f"NULLIF(CASE WHEN left({column}, 1) IN {_SPACE} OR right({column}, 1) IN {_SPACE} "
+        f"THEN trim({column}, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE {column} END, '')"
+    )
 
 
 def _num(value: float) -> str:
@@ -60,7 +69,7 @@ def _typed_expressions(kind: str, present: set[str], decimal_comma: bool) -> tup
     raw_items, typed_items, problems = [], [], []
     for col in C.columns_of(kind):
         n = col.name
-        raw = f"NULLIF(trim(CAST({n} AS VARCHAR), {_TRIM}), '')" if n in present else "CAST(NULL AS VARCHAR)"
+        raw = _trimmed(n) if n in present else "CAST(NULL AS VARCHAR)"
         raw_items.append(f"{raw} AS r_{n}")
         r = f"r_{n}"
         if col.required:
@@ -178,6 +187,10 @@ def check_file(
     stored = _stored_columns(kind)
     names = [c.name for c in C.columns_of(kind)]
 
+    # Conditions are evaluated for every row, but the list of problems is built
+    # only for the rows that have one (DuckDB evaluates a CASE branch lazily).
+    conditions = [p.split(" THEN ", 1)[0].removeprefix("CASE WHEN ") for p in problems]
+    any_problem = " OR ".join(f"coalesce({c}, false)" for c in conditions)
     con.register("raw_input", read.table)
     try:
         checked_sql = (
@@ -185,23 +198,25 @@ def check_file(
             f"WITH r AS (SELECT {ROW} AS row_number, {', '.join(raw_items)} FROM raw_input),\n"
             f"t AS (SELECT *, {', '.join(typed_items)} FROM r),\n"
             f"d AS (SELECT *, {', '.join(derived)} FROM t)\n"
-            f"SELECT *, list_filter([{', '.join(problems)}], lambda p: p IS NOT NULL) AS problems FROM d"
+            f"SELECT *, CASE WHEN {any_problem} THEN list_filter([{', '.join(problems)}], lambda p: p IS NOT NULL) "
+            "ELSE [] END AS problems FROM d"
         )
         con.execute(checked_sql, {"max_date": max_date} if "$max_date" in checked_sql else {})
     finally:
         con.unregister("raw_input")
 
-    # Rows that pass every check; within one file, rows sharing a key either agree
-    # (the copies are duplicates) or conflict (all of them are quarantined).
+    # Within one file, rows sharing a key either agree (the copies are duplicates)
+    # or conflict (all of them are quarantined). Only keys seen twice are compared.
     key_cols = ", ".join(key)
     typed_row = ", ".join(stored)
     grouping_sql = (
         "CREATE OR REPLACE TEMP TABLE good AS\n"
         f"WITH ok AS (SELECT row_number, {typed_row} FROM checked WHERE len(problems) = 0),\n"
-        f"h AS (SELECT *, hash({', '.join(names)}) AS content FROM ok),\n"
-        f"g AS (SELECT {key_cols}, count(*) AS n, count(DISTINCT content) AS versions,\n"
+        f"twice AS (SELECT {key_cols} FROM ok GROUP BY {key_cols} HAVING count(*) > 1),\n"
+        f"h AS (SELECT ok.*, hash({', '.join('ok.' + n for n in names)}) AS content FROM ok SEMI JOIN twice USING ({key_cols})),\n"
+        f"g AS (SELECT {key_cols}, count(DISTINCT content) AS versions,\n"
         f"        min(row_number) AS first_row, list(row_number ORDER BY row_number) AS rows FROM h GROUP BY {key_cols})\n"
-        "SELECT h.*, g.n, g.versions, g.first_row, g.rows FROM h JOIN g USING (" + key_cols + ")"
+        f"SELECT h.row_number, g.versions, g.first_row, g.rows FROM h JOIN g USING ({key_cols})"
     )
     con.execute(grouping_sql)
 
@@ -209,7 +224,7 @@ def check_file(
     key_words = ", ".join(key)
     con.execute(
         "INSERT INTO rejects SELECT $file, row_number, p.column, p.reason FROM "
-        "(SELECT row_number, unnest(problems) AS p FROM checked) "
+        "(SELECT row_number, unnest(problems) AS p FROM checked WHERE len(problems) > 0) "
         "UNION ALL "
         f"SELECT $file, row_number, '{last_key}', "
         f"'rows ' || array_to_string(list_transform(rows[1:5], lambda x: CAST(x AS VARCHAR)), ', ') "
@@ -224,15 +239,17 @@ def check_file(
         {"file": file_name},
     )
     con.execute(
-        f"INSERT INTO stage_{kind} SELECT {', '.join(names)}, $file AS source_file, row_number AS source_row, "
-        "$order AS file_order FROM good WHERE versions = 1 AND row_number = first_row",
+        f"INSERT INTO stage_{kind} SELECT {typed_row}, $file AS source_file, row_number AS source_row, "
+        "$order AS file_order FROM checked WHERE len(problems) = 0 AND row_number NOT IN "
+        "(SELECT row_number FROM good WHERE versions > 1 OR row_number <> first_row)",
         {"file": file_name, "order": file_order},
     )
     rows_read, quarantined = con.execute(
         "SELECT count(*), count(*) FILTER (len(problems) > 0) FROM checked").fetchone()
-    conflicts, duplicates, loaded = con.execute(
-        "SELECT count(*) FILTER (versions > 1), count(*) FILTER (versions = 1 AND row_number <> first_row), "
-        "count(*) FILTER (versions = 1 AND row_number = first_row) FROM good").fetchone()
+    conflicts, duplicates = con.execute(
+        "SELECT count(*) FILTER (versions > 1), count(*) FILTER (versions = 1 AND row_number <> first_row) "
+        "FROM good").fetchone()
+    loaded = rows_read - quarantined - conflicts - duplicates
     con.execute("DROP TABLE checked; DROP TABLE good")
     return FileCounts(rows_read, loaded, quarantined + conflicts, duplicates)
 

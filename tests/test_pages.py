@@ -1,0 +1,183 @@
+"""Every page, run headless through the router (AppTest), on the sample store and on no data."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alliance import store
+from alliance.scope import Scope
+
+from .test_charts import values
+
+DASHBOARD = "../dashboard.py"  # AppTest.from_file resolves this against this file
+PAGES = ("pages/overview.py", "pages/data.py")
+TIMEOUT = 60
+
+
+def open_dashboard(monkeypatch, home, data, page=None, scope=None) -> AppTest:
+    monkeypatch.setenv("ALLIANCE_HOME", str(home))
+    monkeypatch.setenv("ALLIANCE_DATA", str(data))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    if scope is not None:
+        at.session_state["scope"] = scope
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart_spec(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1, "the Overview shows one chart"
+    return json.loads(charts[0].proto.spec)
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "title", "subheader")
+             for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def months_drawn(spec: dict) -> set[str]:
+    return {str(x)[:7] for trace in spec["data"] for x in values(trace["x"])}
+
+
+# --------------------------------------------------------------------------- Overview
+
+
+def test_overview_draws_public_and_private_with_the_cutoff(monkeypatch, sample_home, missing_exports):
+    at = open_dashboard(monkeypatch, sample_home, missing_exports)
+    spec = chart_spec(at)
+    assert sorted(t["name"] for t in spec["data"]) == ["private", "public"]
+    assert all(t["mode"] == "lines+markers" for t in spec["data"])
+    assert [a["text"] for a in spec["layout"]["annotations"]] == ["cutoff 36"]
+    assert any(s.get("y0") == 36 for s in spec["layout"]["shapes"])
+    assert "few rated sessions are noisy" in texts(at)
+    assert "No data yet" not in texts(at)
+
+
+def test_overview_period_filter_changes_the_chart(monkeypatch, sample_home, missing_exports):
+    at = open_dashboard(monkeypatch, sample_home, missing_exports)
+    start, end = at.date_input(key="start"), at.date_input(key="end")
+    whole = months_drawn(chart_spec(at))
+    assert start.value == dt.date.fromisoformat(min(whole) + "-01")
+    assert len(whole) > 3
+
+    later = dt.date.fromisoformat(sorted(whole)[3] + "-01")
+    start.set_value(later).run()
+    assert not at.exception
+    narrowed = months_drawn(chart_spec(at))
+    assert min(narrowed) == later.isoformat()[:7]
+    assert narrowed == {m for m in whole if m >= later.isoformat()[:7]}
+
+    at.date_input(key="end").set_value(later - dt.timedelta(days=1)).run()
+    assert "ends before it starts" in texts(at)
+    assert not at.get("plotly_chart")
+
+
+def test_overview_follows_the_cutoff_setting(monkeypatch, sample_home, tmp_path, missing_exports):
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    (home / "settings.toml").write_text("srs_cutoff = 35\n", encoding="utf-8")
+    at = open_dashboard(monkeypatch, home, missing_exports)
+    assert [a["text"] for a in chart_spec(at)["layout"]["annotations"]] == ["cutoff 35"]
+    assert "the cutoff, 35" in texts(at)
+
+
+def test_overview_shows_only_the_viewers_scope(monkeypatch, sample_home, missing_exports):
+    con = store.open_reader(sample_home)
+    try:
+        public_clinics = [r[0] for r in con.execute(
+            "SELECT DISTINCT clinic FROM sessions WHERE sector = 'public' ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+    at = open_dashboard(monkeypatch, sample_home, missing_exports, scope=Scope(clinics=tuple(public_clinics)))
+    assert [t["name"] for t in chart_spec(at)["data"]] == ["public"]
+
+
+# --------------------------------------------------------------------------- Data
+
+
+def test_data_page_lists_files_and_rejects_with_counts(monkeypatch, sample_home, sample_data, missing_exports):
+    at = open_dashboard(monkeypatch, sample_home, missing_exports, page="pages/data.py")
+    tables = at.dataframe
+    files = tables[0].value
+    exported = {p.name for p in sample_data.iterdir() if p.is_file() and p.name != "columns.toml"}
+    assert set(files["file"]) == exported
+    assert {"file", "status", "rows_read", "rows_loaded", "rows_quarantined", "message"} <= set(files.columns)
+    text = texts(at)
+    assert f"{len(files)} files: " in text
+    assert f"{int(files['rows_read'].sum()):,} rows read" in text
+    if len(tables) == 2:
+        rejects = tables[1].value
+        assert list(rejects.columns) == ["file", "row", "column", "reason"]
+        assert f"{len(rejects):,} reject entr" in text
+    else:
+        assert "No rejects" in text
+
+
+# --------------------------------------------------------------------------- no data
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_without_a_store_says_what_to_do(monkeypatch, empty_home, missing_exports, page):
+    at = open_dashboard(monkeypatch, empty_home, missing_exports, page=page if page != PAGES[0] else None)
+    [info] = at.info
+    assert info.value.startswith("No data yet")
+    assert str(missing_exports) in info.value and "python -m alliance ingest" in info.value
+    assert not at.get("plotly_chart") and not at.dataframe
+    assert store.store_version(empty_home) is None, "a missing exports folder must not create a store"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_on_an_empty_store_offers_to_load_the_exports(monkeypatch, tmp_path, page):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    at = open_dashboard(monkeypatch, tmp_path / "home", exports, page=page if page != PAGES[0] else None)
+    assert store.store_version(tmp_path / "home") is not None, "first start ingests the (empty) exports folder"
+    [info] = at.info
+    assert info.value.startswith("No data yet") and str(exports) in info.value
+    assert not at.get("plotly_chart") and not at.dataframe
+    assert at.button(key="load_exports").label == "Load the exports"
+
+
+def test_load_button_ingests_new_exports(monkeypatch, tmp_path, sample_data):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    at = open_dashboard(monkeypatch, tmp_path / "home", exports)
+    assert not at.get("plotly_chart")
+    for path in sample_data.iterdir():
+        shutil.copy(path, exports / path.name)
+    at.button(key="load_exports").click().run()
+    assert not at.exception
+    assert sorted(t["name"] for t in chart_spec(at)["data"]) == ["private", "public"]
+
+
+def test_first_start_ingests_the_exports_folder_with_progress(monkeypatch, tmp_path, sample_data):
+    home = tmp_path / "home"
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_data, exports)
+    at = open_dashboard(monkeypatch, home, exports)
+    [status] = at.status
+    assert status.label.startswith("Loaded the exports:")
+    assert status.state == "complete"
+    assert at.get("progress"), "the ingest shows a progress bar"
+    assert sorted(t["name"] for t in chart_spec(at)["data"]) == ["private", "public"]
+    at.run()  # later runs find the store and do not ingest again
+    assert not at.status
+
+
+def test_a_bad_columns_toml_is_one_sentence_not_a_traceback(monkeypatch, tmp_path, sample_data):
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_data, exports)
+    (exports / "columns.toml").write_text("[columns\n", encoding="utf-8")
+    at = open_dashboard(monkeypatch, tmp_path / "home", exports)
+    [error] = at.error
+    assert "columns.toml" in error.value
+    assert not at.exception
+    assert at.info[0].value.startswith("No data yet")
