@@ -86,8 +86,10 @@ PARAMS: dict = {
         "sessions": "session_number divisible by 3 (3, 6, 9, ...)",
         "client_latent": "3.95 + 0.10 * (SRS total - 35) + N(0, 0.30)",
         "client_intercept": 3.95, "client_srs_slope": 0.10, "client_sd": 0.30,
-        "therapist_gap": 0.30,
-        "therapist_latent": "client latent - 0.30 + therapist rating bias + N(0, 0.30)",
+        "therapist_gap": 0.35,
+        "therapist_latent": "client latent - 0.35 + therapist rating bias + N(0, 0.30)",
+        "therapist_gap_note": "the latent gap is 0.35 so that the realised gap in wai_mean, after rounding items "
+                              "and the ceiling at 5 (which bites more on the higher client ratings), is about 0.30",
         "therapist_rating_bias_sd": 0.15, "therapist_sd": 0.30,
         "item_sd": 0.5, "items": "round(latent + N(0, 0.5)), clipped to 1..5",
         "therapist_form_completion_rate": 0.85,
@@ -106,8 +108,10 @@ PARAMS: dict = {
         "client_share": 0.05, "two_ruptures_share": 0.25,
         "drop_points": [4.0, 8.0], "repaired_share": 0.5, "window": 2,
         "rated_neighbours": "the previous rated session and the next 2 sessions are forced attended-and-rated",
-        "repaired": "one of the next 2 rated sessions scores 0 to 1.5 above the score before the drop",
-        "unrepaired": "the next 2 rated sessions score 0.5 to 3.5 below the score before the drop",
+        "repaired": "60 %: next session 0 to 1.5 above the score before the drop, the one after within 1.5 "
+                    "below that; 40 %: next session 1 to 3 below the score before, the one after 0 to 1.5 above it",
+        "unrepaired": "next session 1.5 to 3.5 below the score before the drop, the one after within 1 point "
+                      "of it and at least 0.5 below the score before",
         "negative_comment_probability": 0.6,
     },
     "comments": {"client_form_share": 0.20},
@@ -177,10 +181,6 @@ NORWEGIAN_STATUS = {"attended": "oppmøtt", "cancelled": "avlyst", "no_show": "i
 NORWEGIAN_RATER = {"client": "klient", "therapist": "terapeut"}
 NORWEGIAN_SECTOR = {"public": "offentlig", "private": "privat"}
 
-SESSION_FIELDS = ("clinic", "site", "sector", "therapist_id", "client_id", "session_id", "session_date",
-                  "session_number", "status", "ors_1", "ors_2", "ors_3", "ors_4")
-FEEDBACK_FIELDS = ("clinic", "session_id", "rater", "srs_1", "srs_2", "srs_3", "srs_4", "srs_total",
-                   *(f"wai_{i}" for i in range(1, 13)), "comment")
 SESSION_SCHEMA = pa.schema([
     ("clinic", pa.string()), ("site", pa.string()), ("sector", pa.string()),
     ("therapist_id", pa.string()), ("client_id", pa.string()), ("session_id", pa.string()),
@@ -559,27 +559,29 @@ def _session_ids(d: dict, names: dict, rows: np.ndarray | None = None) -> pa.Arr
     return pc.if_else(pa.array(sclinic == 0), _ids(SESSION_PREFIX[0], no, w), _ids(SESSION_PREFIX[1], no, w))
 
 
-def _session_table(d: dict, names: dict) -> pa.Table:
+def _session_table(d: dict, names: dict, order: np.ndarray) -> pa.Table:
+    """The session rows in the given order, contract columns."""
     n = d["n"]
-    sunit = d["sunit"]
+    sunit = d["sunit"][order].astype(np.int32)
     ors_full = np.zeros((n, 4), dtype=np.float64)
     ors_full[d["ors_has"]] = d["ors_items"] / 10.0
+    ors_full = ors_full[order]
+    ors_has = d["ors_has"][order]
     cols = {
-        "clinic": pa.DictionaryArray.from_arrays(pa.array(sunit.astype(np.int32)), pa.array(UNIT_CLINIC)),
-        "site": pa.DictionaryArray.from_arrays(pa.array(sunit.astype(np.int32)), pa.array(UNIT_SITE, pa.string())),
-        "sector": pa.DictionaryArray.from_arrays(pa.array(sunit.astype(np.int32)), pa.array(UNIT_SECTOR)),
-        "therapist_id": names["ther"].take(pa.array(d["ther"][d["cl"]])),
-        "client_id": names["client"].take(pa.array(d["cl"])),
-        "session_id": _session_ids(d, names),
-        "session_date": pa.array((d["day"] + EPOCH_DAY).astype(np.int32), pa.int32()).view(pa.date32()),
-        "session_number": pa.array(d["sn"].astype(np.int32)),
-        "status": pa.DictionaryArray.from_arrays(pa.array(d["status"].astype(np.int32)),
+        "clinic": pa.DictionaryArray.from_arrays(pa.array(sunit), pa.array(UNIT_CLINIC)),
+        "site": pa.DictionaryArray.from_arrays(pa.array(sunit), pa.array(UNIT_SITE, pa.string())),
+        "sector": pa.DictionaryArray.from_arrays(pa.array(sunit), pa.array(UNIT_SECTOR)),
+        "therapist_id": pa.DictionaryArray.from_arrays(pa.array(d["ther"][d["cl"][order]].astype(np.int32)), names["ther"]),
+        "client_id": names["client"].take(pa.array(d["cl"][order])),
+        "session_id": _session_ids(d, names, order),
+        "session_date": pa.array((d["day"][order] + EPOCH_DAY).astype(np.int32), pa.int32()).view(pa.date32()),
+        "session_number": pa.array(d["sn"][order].astype(np.int32)),
+        "status": pa.DictionaryArray.from_arrays(pa.array(d["status"][order].astype(np.int32)),
                                                  pa.array(["attended", "cancelled", "no_show"])),
     }
     for i in range(4):
-        cols[f"ors_{i + 1}"] = _masked(ors_full[:, i], d["ors_has"], pa.float64())
-    t = pa.table(cols)
-    return pa.table({f.name: (t[f.name].cast(f.type)) for f in SESSION_SCHEMA}, schema=SESSION_SCHEMA)
+        cols[f"ors_{i + 1}"] = _masked(ors_full[:, i], ors_has, pa.float64())
+    return pa.table([cols[f.name].cast(f.type) for f in SESSION_SCHEMA], schema=SESSION_SCHEMA)
 
 
 def _comment_array(d: dict, sess_rows: np.ndarray) -> pa.Array:
@@ -591,22 +593,27 @@ def _comment_array(d: dict, sess_rows: np.ndarray) -> pa.Array:
     offs = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     which = np.where(pub, 0, 2) + neg
     idx = offs[which] + np.minimum((pick * sizes[which]).astype(np.int64), sizes[which] - 1)
-    allc = pa.array([c for p in pools for c in p])
-    out = allc.take(pa.array(idx))
-    return pc.if_else(pa.array(d["has_comment"]), out, pa.scalar(None, pa.string()))
+    return np.where(d["has_comment"], idx, -1)
 
 
-def _feedback_frame(d: dict, names: dict) -> tuple[pa.Table, np.ndarray, np.ndarray]:
-    """Feedback rows (client forms, then therapist forms), their session rows and rater codes."""
+def _feedback_rows(d: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Feedback rows (client forms, then therapist forms): their session rows and rater codes (0 client)."""
+    rr = d["rated_rows"]
+    trows = np.flatnonzero(d["tform"])
+    sess = np.concatenate([rr, trows])
+    rater = np.concatenate([np.zeros(len(rr), np.int8), np.ones(len(trows), np.int8)])
+    return sess, rater
+
+
+def _feedback_table(d: dict, names: dict, sess: np.ndarray, rater: np.ndarray, order: np.ndarray) -> pa.Table:
+    """The feedback rows in the given order, contract columns plus submitted_at."""
     n = d["n"]
     rr = d["rated_rows"]
     wrows = d["wrows"]
     wpos = np.full(n, -1, dtype=np.int64)
     wpos[wrows] = np.arange(len(wrows))
-    trows = np.flatnonzero(d["tform"])
-    sess = np.concatenate([rr, trows])
-    rater = np.concatenate([np.zeros(len(rr), np.int8), np.ones(len(trows), np.int8)])
     m_c, m = len(rr), len(sess)
+    trows = sess[m_c:]
     is_c = rater == 0
     srs = np.zeros((m, 4))
     srs[:m_c] = d["srs_items"] / 10.0
@@ -620,23 +627,26 @@ def _feedback_frame(d: dict, names: dict) -> tuple[pa.Table, np.ndarray, np.ndar
     wai[:m_c][c_has_wai] = d["wai_c"][cw[c_has_wai]]
     wai[m_c:] = d["wai_t"][wpos[trows]]
     wai_valid = np.concatenate([c_has_wai, np.ones(len(trows), bool)])
-    comment = pa.concat_arrays([_comment_array(d, rr), pa.nulls(len(trows), pa.string())])
-    submitted = (d["day"][sess] * 86400 + d["minute"][sess] * 60).astype(np.int64)
+    comment = np.concatenate([_comment_array(d, rr), np.full(len(trows), -1)])[order]
+    pools = pa.array([c for p in (PUBLIC_COMMENTS, PUBLIC_NEGATIVE, PRIVATE_COMMENTS, PRIVATE_NEGATIVE) for c in p])
+    srs, total, total_valid, wai, wai_valid = srs[order], total[order], total_valid[order], wai[order], wai_valid[order]
+    is_c = is_c[order]
+    so = sess[order]
+    submitted = (d["day"][so] * 86400 + d["minute"][so] * 60).astype(np.int64)
     cols = {
-        "clinic": pa.DictionaryArray.from_arrays(pa.array(d["sunit"][sess].astype(np.int32)), pa.array(UNIT_CLINIC)),
-        "session_id": _session_ids(d, names, sess),
-        "rater": pa.DictionaryArray.from_arrays(pa.array(rater.astype(np.int32)), pa.array(["client", "therapist"])),
+        "clinic": pa.DictionaryArray.from_arrays(pa.array(d["sunit"][so].astype(np.int32)), pa.array(UNIT_CLINIC)),
+        "session_id": _session_ids(d, names, so),
+        "rater": pa.DictionaryArray.from_arrays(pa.array(rater[order].astype(np.int32)), pa.array(["client", "therapist"])),
     }
     for i in range(4):
         cols[f"srs_{i + 1}"] = _masked(srs[:, i], is_c, pa.float64())
     cols["srs_total"] = _masked(total, total_valid, pa.float64())
     for i in range(12):
         cols[f"wai_{i + 1}"] = _masked(wai[:, i], wai_valid, pa.int8())
-    cols["comment"] = comment
+    cols["comment"] = pa.DictionaryArray.from_arrays(_masked(np.maximum(comment, 0).astype(np.int32), comment >= 0,
+                                                             pa.int32()), pools)
     cols["submitted_at"] = pa.array(submitted + EPOCH_DAY * 86400, pa.int64()).view(pa.timestamp("s"))
-    t = pa.table(cols)
-    t = pa.table({f.name: t[f.name].cast(f.type) for f in FEEDBACK_SCHEMA}, schema=FEEDBACK_SCHEMA)
-    return t, sess, rater
+    return pa.table([cols[f.name].cast(f.type) for f in FEEDBACK_SCHEMA], schema=FEEDBACK_SCHEMA)
 
 
 # --------------------------------------------------------------------------- data problems
@@ -739,17 +749,16 @@ def _plan_problems(d: dict, names: dict, fb_sess: np.ndarray, fb_rater: np.ndarr
 
 # --------------------------------------------------------------------------- layouts and writers
 
-def _file_of(layout: str, kind: str, pub: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """File name per row for a layout (object array)."""
-    if layout == "csv":
-        return np.full(len(pub), f"{kind}.csv", dtype=object)
-    if layout == "parquet":
-        return np.full(len(pub), f"{kind}.parquet", dtype=object)
+def _file_codes(layout: str, kind: str, pub: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """File per row for a layout: a code per row and the file names the codes stand for."""
+    if layout in ("csv", "parquet"):
+        return np.zeros(len(pub), np.int64), [f"{kind}.{layout}"]
+    y24 = year == 2024
     if kind == "sessions":
-        return np.where(pub, np.where(year == 2024, "timer_havbris_2024.csv", "timer_havbris_2025.csv"),
-                        "sessions_fjordklinikken.parquet").astype(object)
-    return np.where(pub, "skjema_havbris.xlsx",
-                    np.where(year == 2024, "feedback_fjordklinikken_2024.csv", "feedback_fjordklinikken_2025.csv")).astype(object)
+        return (np.where(pub, np.where(y24, 0, 1), 2),
+                ["timer_havbris_2024.csv", "timer_havbris_2025.csv", "sessions_fjordklinikken.parquet"])
+    return (np.where(pub, 0, np.where(y24, 1, 2)),
+            ["skjema_havbris.xlsx", "feedback_fjordklinikken_2024.csv", "feedback_fjordklinikken_2025.csv"])
 
 
 def _decimal_comma(arr: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -846,7 +855,6 @@ def _write_file(name: str, kind: str, table: pa.Table, out_dir: Path) -> dict:
     if name.endswith(".parquet"):
         if kind == "feedback":
             table = table.drop_columns(["submitted_at"])
-        table = table.cast(pa.schema([f.with_type(f.type) for f in table.schema]))
         pq.write_table(table, path, compression="snappy")
         fmt = {"format": "parquet", "dates": "native date32" if kind == "sessions" else None}
     elif name.endswith(".xlsx"):
@@ -871,59 +879,56 @@ def _write_file(name: str, kind: str, table: pa.Table, out_dir: Path) -> dict:
             "bytes": path.stat().st_size}
 
 
-def _write_layout(layout: str, out_dir: Path, d: dict, s_table: pa.Table, f_table: pa.Table,
-                  fb_sess: np.ndarray, fb_rater: np.ndarray, problems: list[dict]) -> tuple[list, list]:
+def _write_layout(layout: str, out_dir: Path, d: dict, names: dict, fb_sess: np.ndarray, fb_rater: np.ndarray,
+                  problems: list[dict]) -> tuple[list, list]:
+    """Write every file of a layout; each file's rows in date order with its problem rows inserted."""
     day, sunit = d["day"], d["sunit"]
     year = np.where(day >= 366, 2025, 2024)
     pub = sunit == 0
     files_info, problem_rows = [], []
-    for kind, table, rows_sess, rater in (("sessions", s_table, np.arange(d["n"]), np.zeros(d["n"], np.int8)),
-                                          ("feedback", f_table, fb_sess, fb_rater)):
-        fname = _file_of(layout, kind, pub[rows_sess], year[rows_sess])
+    for kind in ("sessions", "feedback"):
+        if kind == "sessions":
+            rows_sess, rater = np.arange(d["n"]), np.zeros(d["n"], np.int8)
+        else:
+            rows_sess, rater = fb_sess, fb_rater
+        codes, fnames = _file_codes(layout, kind, pub[rows_sess], year[rows_sess])
+        order = np.lexsort((rater, d["sess_no"][rows_sess], sunit[rows_sess], day[rows_sess], codes))
+        inv = np.empty(len(order), np.int64)
+        inv[order] = np.arange(len(order))
+        if kind == "sessions":
+            table = _session_table(d, names, order)
+        else:
+            table = _feedback_table(d, names, fb_sess, fb_rater, order)
+        counts = np.bincount(codes, minlength=len(fnames))
+        starts = _group_starts(counts)
         kprob = [p for p in problems if p["kind"] == kind]
-        pnames = _file_of(layout, kind, np.array([p["group"] == "public" for p in kprob], bool),
-                          np.array([p["year"] for p in kprob], np.int64)) if kprob else np.array([], object)
-        uniq = sorted(set(fname.tolist()) | set(pnames.tolist()))
-        fid = np.searchsorted(np.array(uniq, dtype=object), fname)
-        order = np.lexsort((rater, d["sess_no"][rows_sess], sunit[rows_sess], day[rows_sess], fid))
-        bounds = np.searchsorted(fid[order], np.arange(len(uniq) + 1))
-        for i, name in enumerate(uniq):
-            idx = order[bounds[i]:bounds[i + 1]]
-            nf = len(idx)
-            mine = [(p, j) for j, p in enumerate(kprob) if pnames[j] == name]
-            extra_rows, positions = [], []
-            for p, _ in mine:
+        pcodes = _file_codes(layout, kind, np.array([p["group"] == "public" for p in kprob], bool),
+                             np.array([p["year"] for p in kprob], np.int64))[0] if kprob else np.zeros(0, np.int64)
+        for fi in sorted(range(len(fnames)), key=lambda i: fnames[i]):
+            name, start, nf = fnames[fi], int(starts[fi]), int(counts[fi])
+            base = table.slice(start, nf)
+            mine = []
+            for j, p in enumerate(kprob):
+                if pcodes[j] != fi:
+                    continue
                 if p["expect"] == "duplicate":
-                    orig_pos = int(np.flatnonzero(idx == p["dup_of"])[0])
-                    positions.append(orig_pos + 1 + int(p["u"] * (nf - orig_pos)))
-                    extra_rows.append(None)
+                    orig = int(inv[p["dup_of"]]) - start
+                    mine.append((orig + 1 + int(p["u"] * (nf - orig)), j, p, base.slice(orig, 1), orig))
                 else:
-                    positions.append(int(p["u"] * (nf + 1)))
-                    extra_rows.append(p["row_values"])
-            part = table.take(pa.array(idx, pa.int64()))
-            if mine:
-                dup_src = [int(np.flatnonzero(idx == p["dup_of"])[0]) if p["expect"] == "duplicate" else None
-                           for p, _ in mine]
-                pieces = []
-                for ev, ds in zip(extra_rows, dup_src):
-                    if ev is None:
-                        pieces.append(part.slice(ds, 1))
-                    else:
-                        pieces.append(pa.Table.from_pylist([ev], schema=table.schema))
-                extra = pa.concat_tables(pieces)
-                full = pa.concat_tables([part, extra])
-                ins_order = np.insert(np.arange(nf), np.array(positions), nf + np.arange(len(mine)))
-                part = full.take(pa.array(ins_order, pa.int64()))
-                where = np.empty(len(mine), np.int64)
-                where[ins_order[ins_order >= nf] - nf] = np.flatnonzero(ins_order >= nf)
-                inv = np.empty(len(ins_order), np.int64)
-                inv[ins_order] = np.arange(len(ins_order))
-                for (p, _), w, ds in zip(mine, where, dup_src):
-                    entry = {"problem": p["problem"], "file": name, "row": int(w) + 2, "column": p["column"],
-                             "expect": p["expect"], "detail": p["detail"]}
-                    if ds is not None:
-                        entry["copy_of_row"] = int(inv[ds]) + 2
-                    problem_rows.append(entry)
+                    mine.append((int(p["u"] * (nf + 1)), j, p,
+                                 pa.Table.from_pylist([p["row_values"]], schema=table.schema), None))
+            mine.sort(key=lambda e: (e[0], e[1]))
+            pieces, prev = [], 0
+            positions = np.array([e[0] for e in mine], np.int64)
+            for rank, (pos, _, p, extra, orig) in enumerate(mine):
+                pieces += [base.slice(prev, pos - prev), extra]
+                prev = pos
+                entry = {"problem": p["problem"], "file": name, "row": pos + rank + 2, "column": p["column"],
+                         "expect": p["expect"], "detail": p["detail"]}
+                if orig is not None:  # an original row moves down by the extra rows inserted at or before it
+                    entry["copy_of_row"] = orig + int((positions <= orig).sum()) + 2
+                problem_rows.append(entry)
+            part = pa.concat_tables(pieces + [base.slice(prev)]) if mine else base
             info = _write_file(name, kind, part, out_dir)
             info["rows"] = part.num_rows
             info["rows_valid"] = nf
@@ -1082,8 +1087,10 @@ def _truth(d: dict, names: dict, layout: str, files_info: list, problem_rows: li
                  "next_srs": [_r(d["t10"][d["rows_n1"][i]] / 10, 1), _r(d["t10"][d["rows_n2"][i]] / 10, 1)],
                  "status": "repaired" if d["rup_repaired"][i] else "unrepaired"}
                 for i, c in enumerate(r_cl.tolist())]
+    ruptures.sort(key=lambda e: (e["clinic"], e["client_id"], e["session_number"]))
     ceiling = [{"clinic": UNIT_CLINIC[int(d["unit"][c])], "client_id": client_names[int(c)].as_py(),
                 "n_rated": int(real["_r_cnt"][c])} for c in d["ceiling_clients"].tolist()]
+    ceiling.sort(key=lambda e: (e["clinic"], e["client_id"]))
     sp = PARAMS["srs"]
     planted_curve = {str(s): _r(sp["intercept"] + sp["log_slope"] * np.log(min(s, sp["plateau_session"])), 3)
                      for s in range(1, 13)}
@@ -1171,6 +1178,7 @@ def _truth(d: dict, names: dict, layout: str, files_info: list, problem_rows: li
              "early_alliance": _r(ea[c], 3) if rcnt[c] else None,
              "first_ors": _r(fo[c], 1), "last_ors": _r(lo[c], 1)}
             for c, u in enumerate(d["unit"].tolist())]
+        truth["clients"].sort(key=lambda e: (e["clinic"], e["client_id"]))
     else:
         truth["clients_omitted"] = f"{k} clients: per-client truth is written only up to {max_client_entries} clients"
     return truth
@@ -1186,10 +1194,9 @@ def generate(out_dir: Path, seed: int = 42, n_sessions: int = 15000, layout: str
     out_dir.mkdir(parents=True, exist_ok=True)
     d = _build(int(seed), int(n_sessions))
     names = _names(d)
-    s_table = _session_table(d, names)
-    f_table, fb_sess, fb_rater = _feedback_frame(d, names)
+    fb_sess, fb_rater = _feedback_rows(d)
     problems = _plan_problems(d, names, fb_sess, fb_rater)
-    files_info, problem_rows = _write_layout(layout, out_dir, d, s_table, f_table, fb_sess, fb_rater, problems)
+    files_info, problem_rows = _write_layout(layout, out_dir, d, names, fb_sess, fb_rater, problems)
     if layout == "clinics":
         (out_dir / "columns.toml").write_bytes(COLUMNS_TOML.encode("utf-8"))
     real = _realised(d)

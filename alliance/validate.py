@@ -193,13 +193,19 @@ def check_file(
     any_problem = " OR ".join(f"coalesce({c}, false)" for c in conditions)
     con.register("raw_input", read.table)
     try:
+        # Two statements: typing first, then the checks on the typed values. One
+        # statement would inline every typed expression into every check, and
+        # planning that alone takes a noticeable fraction of a second per file.
+        typed_sql = (
+            "CREATE OR REPLACE TEMP TABLE typed AS\n"
+            f"SELECT *, {', '.join(typed_items)} FROM "
+            f"(SELECT {ROW} AS row_number, {', '.join(raw_items)} FROM raw_input)"
+        )
+        con.execute(typed_sql, {"max_date": max_date} if "$max_date" in typed_sql else {})
         checked_sql = (
             "CREATE OR REPLACE TEMP TABLE checked AS\n"
-            f"WITH r AS (SELECT {ROW} AS row_number, {', '.join(raw_items)} FROM raw_input),\n"
-            f"t AS (SELECT *, {', '.join(typed_items)} FROM r),\n"
-            f"d AS (SELECT *, {', '.join(derived)} FROM t)\n"
             f"SELECT *, CASE WHEN {any_problem} THEN list_filter([{', '.join(problems)}], lambda p: p IS NOT NULL) "
-            "ELSE [] END AS problems FROM d"
+            f"ELSE [] END AS problems FROM (SELECT *, {', '.join(derived)} FROM typed)"
         )
         con.execute(checked_sql, {"max_date": max_date} if "$max_date" in checked_sql else {})
     finally:
@@ -250,7 +256,7 @@ def check_file(
         "SELECT count(*) FILTER (versions > 1), count(*) FILTER (versions = 1 AND row_number <> first_row) "
         "FROM good").fetchone()
     loaded = rows_read - quarantined - conflicts - duplicates
-    con.execute("DROP TABLE checked; DROP TABLE good")
+    con.execute("DROP TABLE typed; DROP TABLE checked; DROP TABLE good")
     return FileCounts(rows_read, loaded, quarantined + conflicts, duplicates)
 
 
@@ -273,6 +279,7 @@ def create_work_tables(con: duckdb.DuckDBPyConnection, temp: bool = False) -> No
                 sql_type = "VARCHAR"
             cols.append(f"{col.name} {sql_type}")
         raw_cols = ", ".join(f"{c.name} VARCHAR" for c in C.columns_of(kind))
-        con.execute(f"CREATE {t}TABLE IF NOT EXISTS stage_{kind} ({', '.join(cols)}, "
+        # Staged rows live in memory (spilling to disk if need be); only the combined tables are written.
+        con.execute(f"CREATE TEMP TABLE IF NOT EXISTS stage_{kind} ({', '.join(cols)}, "
                     "source_file VARCHAR, source_row BIGINT, file_order INTEGER)")
         con.execute(f"CREATE {t}TABLE IF NOT EXISTS quarantined_{kind} (file VARCHAR, row BIGINT, {raw_cols})")

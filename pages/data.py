@@ -8,13 +8,13 @@ FILE_COLUMNS = {
     "file": st.column_config.TextColumn("File"),
     "kind": st.column_config.TextColumn("Kind"),
     "status": st.column_config.TextColumn("Status"),
+    "message": st.column_config.TextColumn("Message", width="large"),
     "rows_read": st.column_config.NumberColumn("Rows read"),
     "rows_loaded": st.column_config.NumberColumn("Loaded"),
     "rows_quarantined": st.column_config.NumberColumn("Quarantined"),
     "rows_duplicate": st.column_config.NumberColumn("Duplicate copies"),
     "rows_orphan": st.column_config.NumberColumn("Orphans"),
     "rows_replaced": st.column_config.NumberColumn("Replaced later"),
-    "message": st.column_config.TextColumn("Message", width="large"),
     "first_ingested": st.column_config.TextColumn("First ingested"),
 }
 REJECT_COLUMNS = {

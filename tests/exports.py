@@ -69,12 +69,20 @@ def write_xlsx(path: Path, header: list[str], rows: list[dict]) -> Path:
     return Path(path)
 
 
+def _is_iso_date(value) -> bool:
+    try:
+        dt.date.fromisoformat(str(value))
+        return len(str(value)) == 10
+    except ValueError:
+        return False
+
+
 def write_parquet(path: Path, header: list[str], rows: list[dict]) -> Path:
     columns = {}
     for h in header:
         values = [row.get(h, "") for row in rows]
         values = [None if v == "" else v for v in values]
-        if h == "session_date":
+        if h == "session_date" and all(v is None or _is_iso_date(v) for v in values):
             columns[h] = pa.array([dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values], pa.date32())
         else:
             columns[h] = pa.array([None if v is None else str(v) for v in values], pa.string())

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -117,3 +119,13 @@ def test_draws_the_query_result_from_a_real_store(sample_home):
     spec = plain(create_alliance_trend(trend, cutoff=36))
     assert {t["name"] for t in spec["data"]} == {"public", "private"}
     assert sum(len(values(t["y"])) for t in spec["data"]) == len(trend)
+
+
+def test_nothing_left_of_the_ui_imports_streamlit():
+    package = Path(__file__).resolve().parent.parent / "alliance"
+    offenders = [
+        str(path.relative_to(package)) for path in package.rglob("*.py")
+        if "ui" not in path.relative_to(package).parts
+        and re.search(r"^\s*(import|from)\s+streamlit\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert offenders == []

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import shutil
+import threading
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -89,6 +92,16 @@ def test_overview_follows_the_cutoff_setting(monkeypatch, sample_home, tmp_path,
     assert "the cutoff, 35" in texts(at)
 
 
+def test_unusable_settings_are_one_sentence_not_a_traceback(monkeypatch, sample_home, tmp_path, missing_exports):
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    (home / "settings.toml").write_text("srs_cutof = 35\n", encoding="utf-8")
+    at = open_dashboard(monkeypatch, home, missing_exports)
+    [error] = at.error
+    assert "srs_cutof" in error.value and "settings.toml" in error.value
+    assert not at.get("plotly_chart")
+
+
 def test_overview_shows_only_the_viewers_scope(monkeypatch, sample_home, missing_exports):
     con = store.open_reader(sample_home)
     try:
@@ -170,6 +183,29 @@ def test_first_start_ingests_the_exports_folder_with_progress(monkeypatch, tmp_p
     assert sorted(t["name"] for t in chart_spec(at)["data"]) == ["private", "public"]
     at.run()  # later runs find the store and do not ingest again
     assert not at.status
+
+
+def test_first_start_waits_for_an_ingest_already_running(monkeypatch, tmp_path, sample_data):
+    """Two first sessions (or a session and a cron job) must not both fail: the later one waits."""
+    home = tmp_path / "home"
+    home.mkdir()
+    exports = tmp_path / "exports"
+    shutil.copytree(sample_data, exports)
+    lock = (home / "ingest.lock").open("a+")  # docs/store.md: held while an ingest runs
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    held_seconds = 3
+    release = threading.Timer(held_seconds, lambda: fcntl.flock(lock, fcntl.LOCK_UN))
+    started = time.monotonic()
+    release.start()
+    try:
+        at = open_dashboard(monkeypatch, home, exports)
+    finally:
+        release.cancel()
+        lock.close()
+    assert time.monotonic() - started >= held_seconds
+    assert not at.error, [e.value for e in at.error]
+    assert at.status[0].label.startswith("Loaded the exports:")
+    assert sorted(t["name"] for t in chart_spec(at)["data"]) == ["private", "public"]
 
 
 def test_a_bad_columns_toml_is_one_sentence_not_a_traceback(monkeypatch, tmp_path, sample_data):

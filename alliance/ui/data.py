@@ -48,11 +48,6 @@ class StoreSnapshot:
     version: str | None
     scope: Scope
     settings: tuple[tuple[str, float], ...]
-    exports_folder: str
-
-    @property
-    def has_store(self) -> bool:
-        return self.version is not None
 
     def setting(self, name: str) -> float:
         return dict(self.settings)[name]
@@ -64,7 +59,7 @@ class StoreSnapshot:
         try:
             return _query(self.home, self.version, name, tuple(sorted(params.items())), self.scope, self.settings)
         except (store.StoreError, queries.QueryError) as exc:
-            st.error(str(exc))
+            st.error(state.escape_markdown(exc))
             st.stop()
         except duckdb.Error:
             st.error(f"The query {name} failed on the store in {self.home}; run `python -m alliance ingest` to rebuild it.")
@@ -77,14 +72,13 @@ def current_store() -> StoreSnapshot:
     try:
         settings = load_settings(home)
     except SettingsError as exc:
-        st.error(str(exc))
+        st.error(state.escape_markdown(exc))
         st.stop()
     return StoreSnapshot(
         home=str(home),
         version=store.store_version(home),
         scope=state.current_scope(),
         settings=tuple(sorted(settings.items())),
-        exports_folder=str(store.data_dir()),
     )
 
 
@@ -116,13 +110,13 @@ def load_exports(home: Path | None = None, folder: Path | None = None, title: st
             except store.StoreError as exc:
                 if not _is_busy(exc) or time.monotonic() > deadline:
                     status.update(label="The exports could not be loaded.", state="error")
-                    st.error(str(exc))
+                    st.error(state.escape_markdown(exc))
                     return store.store_version(home) is not None
-                line.text("Another session is loading the exports; waiting for it to finish.")
+                line.text("Another ingest is running (another session or the command line); waiting for it to finish.")
                 time.sleep(1.0)  # then try again: once the other ingest is done, ours finds nothing new
             except MappingError as exc:
                 status.update(label="The exports could not be loaded.", state="error")
-                st.error(str(exc))
+                st.error(state.escape_markdown(exc))
                 return store.store_version(home) is not None
         bar.progress(1.0)
         status.update(label=_summary(report), state="complete", expanded=False)
@@ -131,11 +125,15 @@ def load_exports(home: Path | None = None, folder: Path | None = None, title: st
 
 def _summary(report: store.IngestReport) -> str:
     exports = [f for f in report.files if f.status != "ignored"]
-    problems = sum(1 for f in exports if f.status == "rejected" or f.rows_quarantined)
-    text = f"Loaded the exports: {state.count(len(exports), 'file')}"
-    if problems:
-        text += f", {problems} with problems (see the Data page)"
-    return text + "."
+    rows = sum(f.rows_loaded for f in exports)
+    text = f"Loaded the exports: {state.count(len(exports), 'file')}, {state.count(rows, 'row')}."
+    rejected = sum(1 for f in exports if f.status == "rejected")
+    quarantined = sum(f.rows_quarantined for f in exports)
+    if rejected or quarantined:
+        problems = [state.count(n, noun) + " " + verb for n, noun, verb in
+                    ((rejected, "file", "rejected"), (quarantined, "row", "quarantined")) if n]
+        text += " " + " and ".join(problems) + ": see the Data page."
+    return text
 
 
 def load_exports_on_first_start() -> None:

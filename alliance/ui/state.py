@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import streamlit as st
 
@@ -28,6 +29,14 @@ def code(text: str) -> str:
     return "`" + str(text).replace("`", "'") + "`"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from outside the code (messages naming files, columns, folders) shown literally by st.error and friends."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
 def period_filter(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     """Start and end dates (inclusive), defaulting to the whole span of the data."""
     latest = max(last, dt.date.today() + dt.timedelta(days=1))
@@ -47,10 +56,10 @@ def show_empty_state(what: str = "the figures") -> None:
     command = code("python -m alliance ingest")
     if folder.is_dir():
         st.info(f"No data yet: put session and feedback exports in {code(folder)} and press **Load the exports**, "
-                f"or run {command}. Then {what} will appear here.")
+                f"or run {command}; {what} will then appear here.")
     else:
         st.info(f"No data yet: create the exports folder {code(folder)}, put session and feedback exports in it "
-                f"and run {command}, then reload this page. Then {what} will appear here.")
+                f"and run {command}, then reload this page; {what} will then appear here.")
     if folder.is_dir() and st.button("Load the exports", key="load_exports", type="primary"):
         if load_exports(folder=folder):
             st.rerun()
