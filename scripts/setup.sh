@@ -24,6 +24,11 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "$want" > "$stamp"
 fi
 
+# The project folder on the virtualenv's path, so `python -m alliance` works from
+# any folder (cron jobs) with this checkout's code.
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+echo "$PWD" > "$site/alliance-dashboard.pth"
+
 if [[ ${1:-} == --browser ]]; then
   need=()
   [[ -x /usr/bin/chromium ]] || need+=(chromium)

@@ -349,6 +349,21 @@ def scenario_same_bytes(tmp: Path):
     return out
 
 
+def scenario_tomorrow(tmp: Path):
+    """The one case that cannot be a fixed file: dates relative to today."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import make_bad_inputs as mk
+
+    today = dt.date.today()
+    rows = [mk.ses("TOM-1", session_date=(today + dt.timedelta(days=1)).isoformat()),
+            mk.ses("TOM-2", session_date=(today + dt.timedelta(days=2)).strftime("%d.%m.%Y")),
+            mk.ses("TOM-3", session_date=today.isoformat())]
+    path = tmp / "data" / "sessions_tomorrow.csv"
+    path.parent.mkdir()
+    path.write_text(mk.csv_text(mk.table(mk.SESSION_HEADER, rows)), encoding="utf-8")
+    return check_report([path], tmp / "home")
+
+
 SCENARIOS = {
     # the two long ones first
     "check_single": scenario_check_single,
@@ -361,6 +376,7 @@ SCENARIOS = {
     "replace": scenario_replace,
     "codepoint": scenario_codepoint,
     "clean_check": scenario_clean_check,
+    "tomorrow": scenario_tomorrow,
     "check_stores_nothing": scenario_check_stores_nothing,
 }
 
@@ -512,6 +528,14 @@ def test_clean_files_check_exit_0(scenarios):
     rep = scenarios["clean_check"].result()
     assert rep.run.code == 0, rep.run
     assert not rep.rejects, rep.rejects
+
+
+def test_dates_up_to_tomorrow_load(scenarios):
+    rep = scenarios["tomorrow"].result()
+    f = rep.file("sessions_tomorrow.csv")
+    assert (f["status"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) == ("loaded", 3, 2, 1), f
+    (entry,) = rep.rejects
+    assert (entry["row"], entry["column"]) == (3, "session_date") and "after" in entry["reason"].lower(), entry
 
 
 def test_check_stores_nothing(scenarios):

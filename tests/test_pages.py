@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
+import re
 import shutil
 import threading
 import time
@@ -44,6 +45,11 @@ def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "title", "subheader")
              for e in at.get(kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as the user reads it: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def months_drawn(spec: dict) -> set[str]:
@@ -98,7 +104,7 @@ def test_unusable_settings_are_one_sentence_not_a_traceback(monkeypatch, sample_
     (home / "settings.toml").write_text("srs_cutof = 35\n", encoding="utf-8")
     at = open_dashboard(monkeypatch, home, missing_exports)
     [error] = at.error
-    assert "srs_cutof" in error.value and "settings.toml" in error.value
+    assert "srs_cutof" in shown(error.value) and "settings.toml" in shown(error.value)
     assert not at.get("plotly_chart")
 
 
@@ -214,6 +220,15 @@ def test_a_bad_columns_toml_is_one_sentence_not_a_traceback(monkeypatch, tmp_pat
     (exports / "columns.toml").write_text("[columns\n", encoding="utf-8")
     at = open_dashboard(monkeypatch, tmp_path / "home", exports)
     [error] = at.error
-    assert "columns.toml" in error.value
+    assert "columns.toml" in shown(error.value)
     assert not at.exception
     assert at.info[0].value.startswith("No data yet")
+
+
+def test_messages_naming_files_are_shown_literally():
+    from alliance.ui.state import escape_markdown
+
+    name = "sessions_*2024*_[x](http://a)_<b>$1$.csv"
+    escaped = escape_markdown(f"{name} cannot be read.")
+    assert shown(escaped) == f"{name} cannot be read."
+    assert not re.search(r"(?<!\\)[*\[\]<>$_]", escaped), "every Markdown character is escaped"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import argparse
-import io
+import functools
 import json
 import tomllib
 import zipfile
@@ -62,23 +62,30 @@ TEXT = {c: str for c in ("Klinikk", "Behandler-ID", "Klient-ID", "Time-ID", "cli
                          "client_id", "session_id", "comment", "Kommentar")}
 
 
+@functools.lru_cache(maxsize=32)
+def _read_cached(path: Path, delimiter: str | None, mtime: float) -> pd.DataFrame:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".xlsx":
+        return pd.read_excel(path, dtype=TEXT)
+    if delimiter == ";":
+        return pd.read_csv(path, sep=";", encoding="cp1252", decimal=",", dtype=TEXT, keep_default_na=False,
+                           na_values=[""])
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=TEXT, keep_default_na=False, na_values=[""])
+
+
+def _read(path: Path, delimiter: str | None = None) -> pd.DataFrame:
+    """An export file as text columns (numbers parsed), read once per test session."""
+    return _read_cached(path, delimiter, path.stat().st_mtime).copy()
+
+
 def load_raw(folder: Path, truth: dict) -> dict:
     """Read the export files directly (pandas), apply columns.toml, drop the listed problem rows."""
     mapping = _mapping(folder)
     bad = {(p["file"], p["row"]) for p in truth["data_problems"]}
     frames = {"sessions": [], "feedback": []}
     for f in truth["files"]:
-        path = folder / f["file"]
-        if path.suffix == ".parquet":
-            df = pd.read_parquet(path)
-        elif path.suffix == ".xlsx":
-            df = pd.read_excel(path, dtype=TEXT)
-        elif f.get("delimiter") == ";":
-            df = pd.read_csv(path, sep=";", encoding="cp1252", decimal=",", dtype=TEXT, keep_default_na=False,
-                             na_values=[""])
-        else:
-            df = pd.read_csv(path, encoding="utf-8-sig", dtype=TEXT, keep_default_na=False, na_values=[""])
-        df = _rename(df, mapping)
+        df = _rename(_read(folder / f["file"], f.get("delimiter")), mapping)
         df["_file"], df["_row"] = f["file"], np.arange(len(df)) + 2
         frames[f["kind"]].append(df)
     s = pd.concat(frames["sessions"], ignore_index=True)
@@ -233,7 +240,7 @@ def test_public_clinic_files_look_like_a_norwegian_ehr():
     assert pd.Series(text.split("\r\n")[1:-1]).str.contains(r";\d\d\.\d\d\.2024;").all()
     toml = tomllib.loads((SAMPLE / "columns.toml").read_text("utf-8"))
     assert toml["files"] == {"timer_*.csv": "sessions", "skjema_*.xlsx": "feedback"}
-    book = pd.read_excel(SAMPLE / "skjema_havbris.xlsx", dtype=TEXT)
+    book = _read(SAMPLE / "skjema_havbris.xlsx")
     assert set(book["Utfylt av"]) == {"klient", "terapeut"}
     assert book["Kommentar"].dropna().str.contains("[æøå]").any()
 
@@ -357,16 +364,7 @@ def test_data_problems_are_where_the_truth_says(committed):
     for p in probs:
         f = next(f for f in t["files"] if f["file"] == p["file"])
         if p["file"] not in cache:
-            path = SAMPLE / p["file"]
-            if path.suffix == ".parquet":
-                df = pd.read_parquet(path)
-            elif path.suffix == ".xlsx":
-                df = pd.read_excel(path, dtype=TEXT)
-            elif f.get("delimiter") == ";":
-                df = pd.read_csv(path, sep=";", encoding="cp1252", decimal=",", dtype=TEXT)
-            else:
-                df = pd.read_csv(path, encoding="utf-8-sig", dtype=TEXT)
-            cache[p["file"]] = _rename(df, mapping)
+            cache[p["file"]] = _rename(_read(SAMPLE / p["file"], f.get("delimiter")), mapping)
         df = cache[p["file"]]
         row = df.iloc[p["row"] - 2]
         kind = p["problem"]
