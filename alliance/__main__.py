@@ -80,8 +80,8 @@ def _report_text(report: IngestReport, verb: str) -> str:
             if f.rows_replaced:
                 parts.append(f"{f.rows_replaced} replaced by a later file")
             lines.append(f"{f.status:<9} {f.file} ({f.kind}): " + ", ".join(parts) + ".")
-            if f.message and "Unmapped" in f.message:
-                lines.append(f"          {f.message.split(' rows quarantined')[0].split('.')[0]}.")
+            if f.unmapped:
+                lines.append(f"          Unmapped columns, ignored: {f.unmapped}.")
             rejects = by_file.get(f.file, [])
             for file, row, column, reason in rejects[:MAX_REJECT_LINES]:
                 lines.append(f"          {file} row {row}, column {column}: {reason}.")

@@ -50,6 +50,10 @@ class StoreError(Exception):
     """The store or its home folder cannot be used; one sentence for the user."""
 
 
+class IngestBusy(StoreError):
+    """Another ingest holds the home folder's lock."""
+
+
 def home_dir(home: str | os.PathLike | None = None) -> Path:
     return Path(home or os.environ.get("ALLIANCE_HOME") or ".alliance")
 
@@ -137,7 +141,7 @@ def _lock(home: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StoreError(f"Another ingest is running in {home}; try again when it has finished.") from None
+            raise IngestBusy(f"Another ingest is running in {home}; try again when it has finished.") from None
         try:
             yield
         finally:
@@ -186,7 +190,7 @@ def scan_folder(folder: Path, mapping: Mapping) -> list[ScannedFile]:
 FILE_COLUMNS = (
     "file", "kind", "status", "rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate",
     "rows_orphan", "rows_replaced", "message", "sha256", "format", "encoding", "delimiter",
-    "first_ingested", "file_order",
+    "first_ingested", "file_order", "unmapped",
 )
 
 
@@ -208,6 +212,7 @@ class FileRow:
     delimiter: str = ""
     first_ingested: str = ""
     file_order: int = -1
+    unmapped: str = ""  # the file's headers that map to no contract column, comma-separated
 
 
 @dataclass
@@ -266,13 +271,14 @@ def process_sources(
         row.rows_quarantined, row.rows_duplicate = counts.rows_quarantined, counts.rows_duplicate
         notes = []
         if read.unmapped:
-            notes.append("Unmapped columns, ignored: " + ", ".join(read.unmapped) + ".")
+            row.unmapped = ", ".join(read.unmapped)
+            notes.append(f"Unmapped columns, ignored: {row.unmapped}.")
         if counts.rows_quarantined:
-            notes.append(f"{counts.rows_quarantined} rows quarantined; see the rejects.")
+            notes.append(f"{_rows(counts.rows_quarantined)} quarantined; see the rejects.")
         row.message = " ".join(notes)
         rows.append(row)
     if progress:
-        progress(0.95, "Combining files")
+        progress(0.97, "Combining files")
     _combine(con, rows, temp)
     return rows
 
@@ -306,10 +312,15 @@ def _combine(con: duckdb.DuckDBPyConnection, rows: list[FileRow], temp: bool) ->
         row.rows_replaced = int(replaced.get(row.file_order, 0))
         row.rows_orphan = int(orphans.get(row.file_order, 0))
         if row.rows_replaced:
-            row.message = (row.message + f" {row.rows_replaced} rows replaced by a later file.").strip()
+            row.message = (row.message + f" {_rows(row.rows_replaced)} replaced by a later file.").strip()
         if row.rows_orphan:
-            row.message = (row.message + f" {row.rows_orphan} feedback rows have no loaded session yet (orphans).").strip()
+            row.message = (row.message + f" {_rows(row.rows_orphan, 'feedback row')} with no loaded session yet "
+                           "(orphans).").strip()
     con.execute("DROP TABLE stage_sessions; DROP TABLE stage_feedback")
+
+
+def _rows(n: int, noun: str = "row") -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _files_table(rows: list[FileRow]) -> pa.Table:
@@ -432,7 +443,8 @@ def ingest(
         build_id = _build_id(all_entries, ignored)
         changed = current_build_id(home) != build_id
         if changed:
-            build(home, progress, entries=all_entries, ignored=ignored, build_id=build_id)
+            build_progress = (lambda f, m: progress(0.1 + 0.85 * f, m)) if progress else None
+            build(home, build_progress, entries=all_entries, ignored=ignored, build_id=build_id)
         report = _report(home, folder_files, [f.name for f in scanned if f.kind is None])
         report.changed = changed
         report.seconds = time.perf_counter() - started

@@ -10,15 +10,15 @@ from alliance.ui.state import count, period_filter, show_empty_state
 
 st.title("Overview")
 snapshot = current_store()
-whole_span = snapshot.query("alliance_trend", group="sector")
+span = snapshot.query("data_span")
 
-if whole_span is None or whole_span.empty:
+if span is None or span.empty or not span["n_sessions"].iloc[0]:
     show_empty_state("the monthly alliance trend")
     st.stop()
 
-first = whole_span["month"].min().date()
-last_month = whole_span["month"].max().date()
-last = last_month.replace(day=calendar.monthrange(last_month.year, last_month.month)[1])
+first = span["first_date"].iloc[0].date().replace(day=1)
+last_day = span["last_date"].iloc[0].date()
+last = last_day.replace(day=calendar.monthrange(last_day.year, last_day.month)[1])
 start, end = period_filter(first, last)
 if start > end:
     st.warning("The period ends before it starts: choose a From date before the To date.")

@@ -83,7 +83,7 @@ def current_store() -> StoreSnapshot:
 
 
 def _is_busy(exc: store.StoreError) -> bool:
-    return "Another ingest is running" in str(exc)
+    return isinstance(exc, store.IngestBusy)
 
 
 def load_exports(home: Path | None = None, folder: Path | None = None, title: str | None = None) -> bool:
