@@ -99,7 +99,7 @@ def _report_text(report: IngestReport, verb: str) -> str:
 
 def _report_json(report: IngestReport) -> str:
     files = [{k: getattr(f, k) for k in ("file", "kind", "status", "rows_read", "rows_loaded", "rows_quarantined",
-                                         "rows_duplicate", "rows_orphan", "rows_replaced", "message")}
+                                         "rows_duplicate", "rows_orphan", "rows_replaced", "message", "unmapped")}
              for f in report.files]
     rejects = [{"file": r[0], "row": r[1], "column": r[2], "reason": r[3]} for r in report.rejects]
     return json.dumps({"files": files, "rejects": rejects}, ensure_ascii=False, indent=1) + "\n"

@@ -107,14 +107,13 @@ def file_format(name: str) -> str | None:
 
 def read_export(data: bytes, name: str, kind: str, mapping: Mapping = EMPTY_MAPPING) -> ReadResult:
     """Read one export's bytes; raise FileRejected with one sentence when it cannot be used."""
-    fmt = file_format(name)
-    if fmt == "text":
-        return _read_text(data, name, kind, mapping)
-    if fmt == "xlsx":
-        return _read_xlsx(data, name, kind, mapping)
-    if fmt == "parquet":
-        return _read_parquet(data, name, kind, mapping)
-    raise FileRejected(f"{name} is not an accepted format; use .csv, .txt, .parquet or .xlsx.")
+    readers = {"text": _read_text, "xlsx": _read_xlsx, "parquet": _read_parquet}
+    reader = readers.get(file_format(name))
+    if reader is None:
+        raise FileRejected(f"{name} is not an accepted format; use .csv, .txt, .parquet or .xlsx.")
+    result = reader(data, name, kind, mapping)
+    result.table = _trim_text(result.table)
+    return result
 
 
 def _map_header(headers: list[str], name: str, kind: str, mapping: Mapping) -> tuple[dict[str, int], list[str]]:
@@ -154,6 +153,14 @@ def _assemble(columns: list[pa.Array], found: dict[str, int], rows: pa.Array) ->
     names = list(found)
     arrays = [columns[found[n]] for n in names]
     return pa.Table.from_arrays([*arrays, rows], names=[*names, ROW])
+
+
+def _trim_text(table: pa.Table) -> pa.Table:
+    """Surrounding white space (Unicode's, so also a non-breaking space) is never part of a value."""
+    import pyarrow.compute as pc
+
+    columns = [table.column(n) if n == ROW else pc.utf8_trim_whitespace(table.column(n)) for n in table.column_names]
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 def _drop_blank_records(table: pa.Table, all_columns: list[pa.Array]) -> pa.Table:
@@ -213,9 +220,10 @@ def _diagnose_csv(text: str, name: str, delimiter: str, n_fields: int) -> None:
         for fields in reader:
             record += 1
             if fields and len(fields) != n_fields and record > 1:
+                truncated = len(fields) < n_fields and _is_last(reader)
                 raise FileRejected(
                     f"{name} row {record} has {len(fields)} fields, but the header has {n_fields}"
-                    + ("; the file looks truncated." if _is_last(reader) else ".")
+                    + ("; the file looks truncated." if truncated else ".")
                 )
     except csv.Error as exc:
         if "end of data" in str(exc) or "EOF" in str(exc):

@@ -16,16 +16,9 @@ from .ingest import ROW, ReadResult
 # value that cannot be read might be a misplaced comment, which must never
 # appear in a message.
 
-_SPACE = "(' ', chr(9), chr(10), chr(13), chr(160))"
-
-
 def _trimmed(column: str) -> str:
-    # trim() with a character set is slow, so only values that start or end with
-    # white space pay for it; empty means missing.
-    return (
-        f"NULLIF(CASE WHEN left({column}, 1) IN {_SPACE} OR right({column}, 1) IN {_SPACE} "
-        f"THEN trim({column}, ' ' || chr(9) || chr(10) || chr(13) || chr(160)) ELSE {column} END, '')"
-    )
+    # Values arrive trimmed of white space (ingest.py); empty means missing.
+    return f"NULLIF({column}, '')"
 
 
 def _num(value: float) -> str:
@@ -136,7 +129,7 @@ def _instrument_expressions(kind: str) -> tuple[list[str], list[str]]:
             word = "mean"
         problems.append(_problem(
             f"{all_read} AND n_{total} IS NOT NULL AND {differs}", total,
-            f"'{total} is ' || {_fmt(f'n_{total}')} || ', but the {word} of the items is ' || {_fmt(derived_value)}"))
+            f"'{total} is ' || {_fmt(f'n_{total}')} || ', which differs from the {word} of the items, ' || {_fmt(derived_value)}"))
         derived.append(f"CASE WHEN {all_read} THEN {derived_value} ELSE n_{total} END AS d_{total}")
     if kind == C.FEEDBACK:
         srs_given = " OR ".join(f"r_{c} IS NOT NULL" for c in (*C.SRS_ITEMS, "srs_total"))
