@@ -10,6 +10,10 @@ A query file starts with comment lines:
     -- name: what it returns
     -- param start: date
     -- param group: sector|clinic|site|therapist = sector
+    -- uses: rupture_status
+
+`uses` names fragments in queries/fragments/: common table expressions that
+several queries share (a definition written once), put after the scope's.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from .scope import EVERYTHING, Scope
 from .settings import DEFAULTS
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+FRAGMENTS_DIR = QUERIES_DIR / "fragments"
 
 # Tables a query may read, each behind a scope filter. Rows of files, rejects and
 # quarantine belong to files; a file is in scope when every clinic it names is.
@@ -38,6 +43,7 @@ _FILE_FILTER = (
 SCOPED_TABLES = {
     "sessions": f"SELECT * FROM main.sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
     "attended_sessions": f"SELECT * FROM main.attended_sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
+    "rated_sessions": f"SELECT * FROM main.rated_sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
     "feedback": (
         f"SELECT * FROM main.feedback WHERE {_CLINIC_FILTER} AND ($scope_all_therapists OR "
         "(clinic, session_id) IN (SELECT (clinic, session_id) FROM main.sessions WHERE "
@@ -89,23 +95,42 @@ class Query:
     description: str
     sql: str
     params: tuple[Param, ...]
+    uses: tuple[str, ...] = ()
+
+    @property
+    def full_sql(self) -> str:
+        """The SQL that runs: the scope's and the fragments' CTEs, then the query's own."""
+        fragments = [(name, _strip_comments(fragment_sql(name))) for name in self.uses]
+        return _with_ctes(self.sql, fragments)
 
     @property
     def bound_names(self) -> frozenset[str]:
-        return frozenset(re.findall(r"\$([a-z_][a-z0-9_]*)", self.sql))
+        return frozenset(re.findall(r"\$([a-z_][a-z0-9_]*)", self.full_sql))
 
 
 _PARAM_LINE = re.compile(r"--\s*param\s+([a-z_]+)\s*:\s*([^=]+?)\s*(?:=\s*(\S+))?\s*$")
+_USES_LINE = re.compile(r"--\s*uses\s*:\s*(.+)$")
+
+
+@lru_cache(maxsize=None)
+def fragment_sql(name: str) -> str:
+    path = FRAGMENTS_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"The query fragment '{name}' does not exist.")
+    return path.read_text(encoding="utf-8")
 
 
 def _parse_query(path: Path) -> Query:
     sql = path.read_text(encoding="utf-8")
-    description, params = "", []
+    description, params, uses = "", [], ()
     for line in sql.splitlines():
         if not line.startswith("--"):
             break
         m = _PARAM_LINE.match(line)
-        if m:
+        u = _USES_LINE.match(line)
+        if u:
+            uses = tuple(x.strip() for x in u.group(1).split(",") if x.strip())
+        elif m:
             name, spec, default = m.groups()
             if spec in ("date", "integer", "number"):
                 params.append(Param(name, spec, default=default))
@@ -113,7 +138,7 @@ def _parse_query(path: Path) -> Query:
                 params.append(Param(name, "choice", tuple(spec.split("|")), default))
         elif not description:
             description = line.lstrip("- ").split(":", 1)[-1].strip()
-    return Query(path.stem, description, sql, tuple(params))
+    return Query(path.stem, description, sql, tuple(params), uses)
 
 
 @lru_cache(maxsize=1)
@@ -145,9 +170,15 @@ def parse_params(name: str, pairs: list[str]) -> dict:
     return values
 
 
-def _with_scope(sql: str) -> str:
-    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip().rstrip(";")
-    ctes = ",\n".join(f"{name} AS ({select})" for name, select in SCOPED_TABLES.items())
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip().rstrip(";")
+
+
+def _with_ctes(sql: str, fragments: list[tuple[str, str]]) -> str:
+    body = _strip_comments(sql)
+    parts = [f"{name} AS ({select})" for name, select in SCOPED_TABLES.items()]
+    parts += [f"{name} AS ({select})" for name, select in fragments]
+    ctes = ",\n".join(parts)
     match = re.match(r"(?is)^with\s+(recursive\s+)?", body)
     if match:
         return f"WITH {match.group(1) or ''}{ctes},\n{body[match.end():]}"
@@ -180,7 +211,7 @@ def _execute(con, name, params, scope, settings, fetch):
     bindings = _bindings(query, params or {}, scope, settings)
     cur = con.cursor()
     try:
-        return fetch(cur.execute(_with_scope(query.sql), bindings))
+        return fetch(cur.execute(query.full_sql, bindings))
     finally:
         cur.close()
 

@@ -1,0 +1,22 @@
+-- dual_perspective: client and therapist WAI-SR at the same attended sessions, per therapist with at least one pair (contract section 7).
+-- param start: date
+-- param end: date
+WITH pairs AS (
+    SELECT clinic, therapist_id, client_wai, therapist_wai
+    FROM attended_sessions
+    WHERE client_wai IS NOT NULL AND therapist_wai IS NOT NULL
+      AND ($start IS NULL OR session_date >= $start)
+      AND ($end IS NULL OR session_date <= $end)
+)
+SELECT
+    clinic, therapist_id,
+    count(*) AS n_pairs,
+    round(avg(client_wai), 2) AS mean_client_wai,
+    round(avg(therapist_wai), 2) AS mean_therapist_wai,
+    round(avg(client_wai - therapist_wai), 2) AS mean_discrepancy,
+    -- Pearson's r needs 3 pairs; with no spread in either rater it is undefined, so empty too.
+    CASE WHEN count(*) >= 3 AND NOT isnan(corr(client_wai, therapist_wai))
+         THEN round(corr(client_wai, therapist_wai), 3) END AS correlation
+FROM pairs
+GROUP BY ALL
+ORDER BY clinic, therapist_id;
