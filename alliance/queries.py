@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -141,12 +142,60 @@ def _parse_query(path: Path) -> Query:
     return Query(path.stem, description, sql, tuple(params), uses)
 
 
+@dataclass(frozen=True)
+class PythonQuery:
+    """A figure that SQL cannot compute well (models, intervals), run through the same path.
+
+    `compute(con, params, scope, settings)` gets the parameters already parsed and
+    defaulted; it must read data only through `run` (so the scope holds) and
+    return a DataFrame with the same columns every time.
+    """
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    compute: Callable[..., pd.DataFrame]
+    cached: bool = True  # models are cached per store build
+
+
+_PYTHON_QUERIES: dict[str, PythonQuery] = {}
+# Modules that register Python queries when imported.
+PYTHON_QUERY_MODULES = ("alliance.stats",)
+
+
+def python_query(name: str, description: str, params: tuple[Param, ...] = (), cached: bool = True):
+    """Register a function as a named query (see PythonQuery)."""
+
+    def register(func):
+        _PYTHON_QUERIES[name] = PythonQuery(name, description, tuple(params), func, cached)
+        return func
+
+    return register
+
+
+def _load_python_queries() -> None:
+    import importlib
+
+    for module in PYTHON_QUERY_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
 @lru_cache(maxsize=1)
-def all_queries() -> dict[str, Query]:
-    return {p.stem: _parse_query(p) for p in sorted(QUERIES_DIR.glob("*.sql"))}
+def all_queries() -> dict[str, Query | PythonQuery]:
+    queries: dict[str, Query | PythonQuery] = {p.stem: _parse_query(p) for p in sorted(QUERIES_DIR.glob("*.sql"))}
+    _load_python_queries()
+    for name, query in _PYTHON_QUERIES.items():
+        if name in queries:
+            raise RuntimeError(f"The query {name} is defined both in SQL and in Python.")
+        queries[name] = query
+    return dict(sorted(queries.items()))
 
 
-def get(name: str) -> Query:
+def get(name: str) -> Query | PythonQuery:
     queries = all_queries()
     if name not in queries:
         raise QueryError(f"There is no query named '{name}'; the queries are {', '.join(queries)}.")
@@ -185,7 +234,8 @@ def _with_ctes(sql: str, fragments: list[tuple[str, str]]) -> str:
     return f"WITH {ctes}\n{body}"
 
 
-def _bindings(query: Query, params: dict, scope: Scope, settings: dict | None) -> dict:
+def _resolve_params(query: Query | PythonQuery, params: dict) -> dict:
+    """The query's declared parameters: given values checked, the rest defaulted (None when no default)."""
     given = dict(params or {})
     declared = {p.name: p for p in query.params}
     unknown = set(given) - set(declared)
@@ -200,6 +250,11 @@ def _bindings(query: Query, params: dict, scope: Scope, settings: dict | None) -
             values[p.name] = value
         else:
             values[p.name] = p.parse(p.default, query.name) if p.default is not None else None
+    return values
+
+
+def _bindings(query: Query, params: dict, scope: Scope, settings: dict | None) -> dict:
+    values = _resolve_params(query, params)
     values.update(scope.params())
     values.update({k: v for k, v in {**DEFAULTS, **(settings or {})}.items()})
     used = query.bound_names | {"scope_all_clinics", "scope_clinics", "scope_all_therapists", "scope_therapists"}
@@ -208,6 +263,8 @@ def _bindings(query: Query, params: dict, scope: Scope, settings: dict | None) -
 
 def _execute(con, name, params, scope, settings, fetch):
     query = get(name)
+    if isinstance(query, PythonQuery):
+        return fetch(_PythonResult(_run_python(con, query, params or {}, scope, settings)))
     bindings = _bindings(query, params or {}, scope, settings)
     cur = con.cursor()
     try:
@@ -236,3 +293,77 @@ def run_rows(
 ) -> tuple[list[str], list[tuple]]:
     """Run a named query; its column names and rows as Python values (for the command line)."""
     return _execute(con, name, params, scope, settings, lambda cur: ([d[0] for d in cur.description], cur.fetchall()))
+
+
+class _PythonResult:
+    """A Python query's DataFrame, fetched the way a cursor is (df, or columns and rows)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.description = [(c,) for c in frame.columns]
+
+    def df(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def fetchall(self) -> list[tuple]:
+        frame = self.frame.astype(object).where(self.frame.notna(), None)
+        return [tuple(r) for r in frame.itertuples(index=False, name=None)]
+
+
+def build_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The store build file a connection reads (its name changes with every build)."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return Path(row[0]) if row and row[0] else None
+
+
+_MODEL_CACHE: dict[tuple, pd.DataFrame] = {}
+_MODEL_CACHE_MAX = 64
+
+
+def _run_python(con, query: PythonQuery, params: dict, scope: Scope, settings: dict | None) -> pd.DataFrame:
+    values = _resolve_params(query, params)
+    in_force = {**DEFAULTS, **(settings or {})}
+    if not query.cached:
+        return query.compute(con, values, scope, in_force)
+    build = build_file(con)
+    key = (str(build), query.name, tuple(sorted(values.items())), scope, tuple(sorted(in_force.items())))
+    if key in _MODEL_CACHE:
+        return _MODEL_CACHE[key].copy()
+    disk = _disk_cache_path(build, key)
+    frame = None
+    if disk is not None and disk.exists():
+        try:
+            frame = pd.read_parquet(disk)
+        except Exception:  # a damaged cache file is recomputed
+            frame = None
+    if frame is None:
+        frame = query.compute(con, values, scope, in_force)
+        if disk is not None:
+            _write_cache(disk, frame)
+    if len(_MODEL_CACHE) >= _MODEL_CACHE_MAX:
+        _MODEL_CACHE.pop(next(iter(_MODEL_CACHE)))
+    _MODEL_CACHE[key] = frame
+    return frame.copy()
+
+
+def _disk_cache_path(build: Path | None, key: tuple) -> Path | None:
+    """Model results beside the build they come from: `cache/<build>/<hash>.parquet` in the home folder."""
+    import hashlib
+
+    if build is None or build.parent.name != "builds":
+        return None
+    digest = hashlib.sha256(repr(key[1:]).encode()).hexdigest()[:24]
+    return build.parent.parent / "cache" / build.stem / f"{key[1]}-{digest}.parquet"
+
+
+def _write_cache(path: Path, frame: pd.DataFrame) -> None:
+    import os
+    import uuid
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home still answers, just without the disk cache

@@ -529,6 +529,10 @@ def _remove_old_builds(home: Path) -> None:
             path.unlink(missing_ok=True)
     for stray in Path(home).glob(f".{STORE_NAME}.*.link"):
         stray.unlink(missing_ok=True)
+    # Model results cached per build (alliance.queries) go with their build.
+    for cached in (Path(home) / "cache").glob("store-*"):
+        if current is None or cached.name != current.stem:
+            shutil.rmtree(cached, ignore_errors=True)
 
 
 def _current_build_file(home: Path) -> Path | None:
