@@ -152,6 +152,15 @@ def cmd_rebuild(args) -> int:
     return report.exit_code
 
 
+def cmd_settings(args) -> int:
+    from .settings import SETTINGS
+
+    in_force = load_settings(home_dir(args.home))
+    rows = [(s.name, in_force[s.name], s.default, s.help) for s in SETTINGS]
+    sys.stdout.write(format_rows(["setting", "in_force", "default", "meaning"], rows, args.format))
+    return 0
+
+
 def cmd_sample(args) -> int:
     from . import sample
 
@@ -186,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rebuild", parents=[common], help="rebuild the store from the archive alone")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("settings", parents=[common], help="print the settings in force for the home folder")
+    p.add_argument("--format", choices=("csv", "json", "table"), default="table")
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("sample", parents=[common], help="write synthetic sample exports")
     try:
