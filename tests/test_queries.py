@@ -250,14 +250,23 @@ def test_empty_store_answers_every_query_with_columns(tmp_path):
             assert frame.empty, name
 
 
-def test_every_query_runs_from_the_command_line_as_a_table(tmp_path):
+def test_every_query_runs_from_the_command_line_as_a_table(tmp_path, capsys):
+    from alliance.__main__ import main
+
     s1, f1 = client_course("K1", [38, 30, 39])
     home = build(tmp_path, s1, f1)
     for name in queries.all_queries():
-        r = subprocess.run([sys.executable, "-m", "alliance", "query", name, "--format", "json", "--home", str(home)],
-                           capture_output=True, text=True, cwd=ROOT, timeout=300)
-        assert r.returncode == 0, (name, r.stderr)
-        assert isinstance(json.loads(r.stdout), list), name
+        for fmt in ("table", "json", "csv"):
+            code = main(["query", name, "--format", fmt, "--home", str(home)])
+            out = capsys.readouterr()
+            assert code == 0, (name, fmt, out.err)
+            assert out.out.strip(), (name, fmt)
+            if fmt == "json":
+                assert isinstance(json.loads(out.out), list), name
+    # And once through a real process, as a cron job would.
+    r = subprocess.run([sys.executable, "-m", "alliance", "query", "ruptures", "--format", "table", "--home", str(home)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0 and "repaired" in r.stdout, r.stderr
 
 
 def test_query_files_read_only_scoped_tables():
