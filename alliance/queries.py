@@ -326,7 +326,8 @@ def _run_python(con, query: PythonQuery, params: dict, scope: Scope, settings: d
     if not query.cached:
         return query.compute(con, values, scope, in_force)
     build = build_file(con)
-    key = (str(build), query.name, tuple(sorted(values.items())), scope, tuple(sorted(in_force.items())))
+    key = (str(build), query.name, _code_version(query.name), tuple(sorted(values.items())), scope,
+           tuple(sorted(in_force.items())))
     if key in _MODEL_CACHE:
         return _MODEL_CACHE[key].copy()
     disk = _disk_cache_path(build, key)
@@ -344,6 +345,23 @@ def _run_python(con, query: PythonQuery, params: dict, scope: Scope, settings: d
         _MODEL_CACHE.pop(next(iter(_MODEL_CACHE)))
     _MODEL_CACHE[key] = frame
     return frame.copy()
+
+
+@lru_cache(maxsize=None)
+def _code_version(name: str) -> str:
+    """A hash of the code behind a Python query: its module and every SQL file it may read.
+
+    Part of every cache key, so a changed model never serves results computed by the old one.
+    """
+    import hashlib
+    import inspect
+    import sys
+
+    query = all_queries()[name]
+    digest = hashlib.sha256(inspect.getsource(sys.modules[query.compute.__module__]).encode())
+    for path in sorted(QUERIES_DIR.rglob("*.sql")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _disk_cache_path(build: Path | None, key: tuple) -> Path | None:

@@ -1,0 +1,559 @@
+"""Models SQL cannot do well (mixed models, shrinkage, intervals), registered as named queries.
+
+Each figure reads its rows only through `queries.run` (so the viewer's scope holds), gives the
+same columns every time (an empty frame with those columns when nothing is in scope) and never
+raises on small or degenerate data: it says so in its `converged` and `note` columns instead.
+docs/methods_models.md explains each model in a supervisor's words.
+
+Why the variance-component models are fitted here and not with statsmodels' MixedLM: with
+sessions nested in clients nested in therapists, MixedLM needs one variance-component column per
+client inside each therapist's block, and its likelihood loops over therapists in Python;
+measured here, 300 therapists (141,000 rated sessions) take 15 s and the time grows faster than
+the data, so a million sessions (1,666 therapists, 53,000 clients) would take about two minutes
+per fit, against about a second for the fit below. The same
+restricted likelihood (REML) can be written exactly in terms of per-client counts, means and
+within-client sums of squares (the client mean and the within-client deviations are independent
+under the model), which DuckDB computes and which makes one likelihood evaluation a few
+vectorised sums over clients. tests/test_stats.py checks the result against MixedLM with
+`vc_formula` on a small store.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from . import queries
+from .queries import Param, python_query
+from .scope import Scope
+
+Z_95 = 1.959963984540054
+_PERIOD = (Param("start", "date"), Param("end", "date"))
+# Below this many distinct therapists (or clients) a variance between them cannot be estimated.
+_MIN_GROUPS = 2
+
+
+def _empty(columns: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def _typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The declared columns in the declared order and types, whatever the data gave."""
+    out = _empty(columns) if frame.empty else frame.reindex(columns=list(columns))
+    return out.astype(columns).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The nested random-intercept model: session scores in clients in therapists.
+# ---------------------------------------------------------------------------------------------
+
+
+class NestedFit:
+    """REML fit of y = Xb + therapist + client + session noise, from per-client sufficient statistics.
+
+    n, mean, ss: per client unit, the number of scores, their mean and the sum of squared
+    deviations from it; therapist: an integer code per client unit; X: client-level fixed effects
+    (first column the intercept). Variances are optimised on the log scale within bounds set by
+    the total variance; a variance that ends at its lower bound is reported as zero.
+    """
+
+    def __init__(self, n, mean, ss, therapist, X, session_cov=None):
+        self.n = np.asarray(n, dtype=float)
+        self.mean = np.asarray(mean, dtype=float)
+        self.ss = np.asarray(ss, dtype=float)
+        self.therapist = np.asarray(therapist, dtype=np.int64)
+        self.X = np.asarray(X, dtype=float)
+        # A session-level covariate z enters through its client means (between clients, as a
+        # column of X) and its pooled within-client sums of squares and cross-products with y.
+        self.s_zz = self.s_zy = 0.0
+        if session_cov is not None:
+            z_mean, z_ss, zy_sp = (np.asarray(v, dtype=float) for v in session_cov)
+            self.X = np.column_stack([self.X, z_mean])
+            self.s_zz, self.s_zy = float(z_ss.sum()), float(zy_sp.sum())
+        self.within_cov = session_cov is not None
+        self.n_therapists = int(self.therapist.max()) + 1 if len(self.therapist) else 0
+        self.N = float(self.n.sum())
+        self.C = len(self.n)
+        self.ssw = float(self.ss.sum())
+        grand = float((self.n * self.mean).sum() / self.N) if self.N else math.nan
+        ssb = float((self.n * (self.mean - grand) ** 2).sum())
+        self.total_var = (self.ssw + ssb) / (self.N - 1) if self.N > 1 else 0.0
+        self.converged = False
+        self.method = ""
+        self.note = ""
+
+    def _parts(self, theta):
+        vt, vc, ve = np.exp(theta)
+        d = vc + ve / self.n
+        w = 1.0 / d
+        s = np.bincount(self.therapist, weights=w, minlength=self.n_therapists)
+        k = 1.0 / (1.0 + vt * s)
+        return vt, vc, ve, w, k
+
+    def _gls(self, theta):
+        vt, vc, ve, w, k = self._parts(theta)
+        X, y, g = self.X, self.mean, self.therapist
+        wX = w[:, None] * X
+        sum_wX = np.stack([np.bincount(g, weights=wX[:, j], minlength=self.n_therapists)
+                           for j in range(X.shape[1])], axis=1)
+        sum_wy = np.bincount(g, weights=w * y, minlength=self.n_therapists)
+        XtVX = X.T @ wX - (vt * k[:, None] * sum_wX).T @ sum_wX
+        XtVy = wX.T @ y - (vt * k * sum_wy) @ sum_wX
+        yVy = float(w @ (y * y) - (vt * k * sum_wy) @ sum_wy) + self.ssw / ve
+        if self.within_cov:
+            XtVX[-1, -1] += self.s_zz / ve
+            XtVy[-1] += self.s_zy / ve
+        beta = np.linalg.solve(XtVX, XtVy)
+        return beta, XtVX, yVy - float(XtVy @ beta), (vt, vc, ve, w, k)
+
+    def objective(self, theta) -> float:
+        """-2 x restricted log-likelihood, without constants."""
+        try:
+            beta, XtVX, quad, (vt, vc, ve, w, k) = self._gls(theta)
+        except np.linalg.LinAlgError:
+            return 1e300
+        sign, logdet_xvx = np.linalg.slogdet(XtVX)
+        if sign <= 0 or not np.isfinite(quad):
+            return 1e300
+        logdet_v = float(np.log(1.0 / w).sum() - np.log(k).sum())
+        return logdet_v + (self.N - self.C) * theta[2] + quad + logdet_xvx
+
+    def fit(self) -> "NestedFit":
+        v = self.total_var
+        self.lower = math.log(v * 1e-6)
+        bounds = [(self.lower, math.log(v * 100))] * 3
+        ve0 = self.ssw / (self.N - self.C) if self.N > self.C and self.ssw > 0 else v / 3
+        between = max(v - ve0, v * 0.1)
+        start = np.log([between / 2, between / 2, max(ve0, v * 1e-3)])
+        start = np.clip(start, self.lower + 1, None)
+        attempts = [("L-BFGS-B", {"ftol": 1e-12, "gtol": 1e-8}), ("Powell", {"xtol": 1e-8, "ftol": 1e-12}),
+                    ("Nelder-Mead", {"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})]
+        best, problems = None, []
+        for method, options in attempts:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = optimize.minimize(self.objective, start, method=method, bounds=bounds,
+                                           options=options or None)
+            ok = bool(result.success) and np.isfinite(result.fun) and result.fun < 1e299
+            if caught:
+                problems.append(f"{method}: {caught[0].message}")
+            if best is None or (np.isfinite(result.fun) and result.fun < best[0].fun - 1e-9):
+                best = (result, method, ok)
+            if ok and not caught:
+                break
+            start = result.x if np.isfinite(result.fun) and result.fun < 1e299 else start
+        result, self.method, self.converged = best
+        self.theta = np.asarray(result.x, dtype=float)
+        if not self.converged:
+            self.note = "the model did not converge" + (f" ({problems[-1]})" if problems else "")
+        self.beta, XtVX, _, (vt, vc, ve, w, k) = self._gls(self.theta)
+        at_zero = self.theta <= self.lower + 0.5
+        self.var_therapist = 0.0 if at_zero[0] else float(vt)
+        self.var_client = 0.0 if at_zero[1] else float(vc)
+        self.var_session = float(ve)
+        self.beta_cov = np.linalg.inv(XtVX)
+        # BLUP of each therapist's intercept and its prediction error variance (including the
+        # uncertainty of the intercept: for an intercept-only model exactly sigma_t^2 k + k^2 var(b0)).
+        r = self.mean - self.X @ self.beta
+        sum_wr = np.bincount(self.therapist, weights=w * r, minlength=self.n_therapists)
+        vt_used = self.var_therapist
+        s = np.bincount(self.therapist, weights=w, minlength=self.n_therapists)
+        k = 1.0 / (1.0 + vt_used * s)
+        self.blup = vt_used * k * sum_wr
+        self.pev = vt_used * k + k * k * self.beta_cov[0, 0]
+        return self
+
+    def icc_interval(self) -> tuple[float, float]:
+        """Delta-method 95 % interval for the therapist share on the logit scale (NaN when at zero)."""
+        if self.var_therapist <= 0 or not self.converged:
+            return math.nan, math.nan
+        H = _hessian(self.objective, self.theta)
+        try:
+            cov = 2.0 * np.linalg.inv(H)
+        except np.linalg.LinAlgError:
+            return math.nan, math.nan
+        e = np.exp(self.theta)
+        grad = np.array([1.0, -e[1] / (e[1] + e[2]), -e[2] / (e[1] + e[2])])
+        var = float(grad @ cov @ grad)
+        if not np.isfinite(var) or var <= 0:
+            return math.nan, math.nan
+        logit = self.theta[0] - math.log(e[1] + e[2])
+        half = Z_95 * math.sqrt(var)
+        return _expit(logit - half), _expit(logit + half)
+
+
+def _expit(x: float) -> float:
+    return float(special.expit(x))
+
+
+def _hessian(f, x, step: float = 1e-3) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    H = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            ei, ej = np.eye(n)[i] * step, np.eye(n)[j] * step
+            H[i, j] = H[j, i] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * step * step)
+    return H
+
+
+def _therapist_model(con, params: dict, scope: Scope, settings: dict):
+    """The client rows in the model, the fit (None when it cannot be fitted) and a note."""
+    rows = queries.run(con, "model_client_srs", {"start": params["start"], "end": params["end"]}, scope, settings)
+    adjusted = params.get("adjust") == "intake_ors"
+    note = ""
+    if adjusted and len(rows):
+        missing = rows["intake_ors"].isna()
+        if missing.any():
+            note = f"{int(missing.sum())} client(s) without an ORS in the period are left out of the adjusted model"
+        rows = rows[~missing]
+    rows = rows.reset_index(drop=True)
+    if rows.empty:
+        return rows, None, note
+    key = rows["clinic"] + "\x1f" + rows["therapist_id"]
+    codes, therapists = pd.factorize(key, sort=True)
+    rows = rows.assign(_therapist=codes)
+    problem = ""
+    if len(therapists) < _MIN_GROUPS:
+        problem = "fewer than 2 therapists: the variation between therapists cannot be estimated"
+    elif len(rows) <= len(therapists):
+        problem = "no therapist has more than one client: therapists and clients cannot be told apart"
+    X = np.ones((len(rows), 1))
+    if adjusted:
+        intake = rows["intake_ors"].to_numpy(dtype=float)
+        if not problem and np.ptp(intake) == 0:
+            problem = "every client has the same intake ORS: the case mix cannot be adjusted for"
+        X = np.column_stack([X, intake - intake.mean()])
+    # ln(session_number), centred on its mean over sessions, so that the intercept is the score
+    # at an average point in treatment.
+    n = rows["n_rated"].to_numpy(dtype=float)
+    z_mean = rows["mean_log_session"].to_numpy(dtype=float)
+    z_mean = z_mean - float((n * z_mean).sum() / n.sum())
+    fit = NestedFit(n, rows["mean_srs"], rows["ss_within"], codes, X,
+                    session_cov=(z_mean, rows["ss_log_session"], rows["sp_log_session"]))
+    if not problem and fit.total_var <= 0:
+        problem = "every score is the same: there is no variation to share out"
+    if problem:
+        return rows, None, "; ".join(x for x in (problem, note) if x)
+    fit.fit()
+    return rows, fit, "; ".join(x for x in (fit.note, note) if x)
+
+
+THERAPIST_EFFECTS_COLUMNS = {
+    "clinic": "str", "therapist_id": "str", "n_clients": "int64", "n_rated": "int64",
+    "raw_mean": "float64", "estimate": "float64", "ci_low": "float64", "ci_high": "float64",
+    "too_few": "bool", "rank": "Int64", "converged": "bool", "adjusted": "bool", "note": "str",
+}
+
+
+@python_query(
+    "therapist_effects",
+    "Each therapist's alliance level from a random-intercept model, shrunk towards the mean, with a 95 % interval and a rank.",
+    params=(*_PERIOD, Param("adjust", "choice", ("none", "intake_ors"), "none")),
+)
+def therapist_effects(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
+    """One row per therapist (clinic, therapist_id) with a rated session in the period.
+
+    The model: client SRS total = overall mean + slope x ln(session_number) [+ slope x intake
+    ORS] + therapist effect + client effect + session noise, each effect normal with its own
+    variance, fitted by REML on the clients' sufficient statistics (see the module docstring for
+    why not MixedLM). The ln(session_number) term (centred over sessions) allows for the rise of
+    alliance over the first sessions, so a therapist with many new clients is not marked down.
+
+    Columns: clinic, therapist_id; n_clients and n_rated (clients and rated sessions in the
+    model); raw_mean (plain mean SRS of the therapist's rated sessions); estimate (the shrunken
+    estimate: the model's overall mean plus the therapist's BLUP, i.e. the expected session score
+    of an average client of this therapist; with adjust=intake_ors, of a client with the average
+    intake ORS); ci_low, ci_high (95 %, from the prediction error variance of the random effect
+    plus that of the overall mean); too_few (fewer clients than the `min_clients` setting: shown,
+    not ranked); rank (1 = highest estimate among the therapists not too_few; ties by clinic and
+    therapist_id); converged; adjusted; note (why estimates are empty, or what was left out).
+
+    adjust=intake_ors adds the client's first ORS total in the period as a fixed covariate
+    (case mix); clients without an ORS in the period are then left out.
+    """
+    rows, fit, note = _therapist_model(con, params, scope, settings)
+    if rows.empty:
+        return _empty(THERAPIST_EFFECTS_COLUMNS)
+    rows = rows.assign(_sum=rows["mean_srs"] * rows["n_rated"])
+    per = rows.groupby("_therapist", sort=True).agg(
+        clinic=("clinic", "first"), therapist_id=("therapist_id", "first"),
+        n_clients=("client_id", "nunique"), n_rated=("n_rated", "sum"), _sum=("_sum", "sum"))
+    per["raw_mean"] = (per["_sum"] / per["n_rated"]).round(2)
+    per["too_few"] = per["n_clients"] < settings["min_clients"]
+    per["adjusted"] = params.get("adjust") == "intake_ors"
+    per["converged"] = bool(fit is not None and fit.converged)
+    per["note"] = note
+    if fit is not None and fit.converged:
+        estimate = fit.beta[0] + fit.blup[per.index.to_numpy()]
+        half = Z_95 * np.sqrt(fit.pev[per.index.to_numpy()])
+        per["estimate"] = np.round(estimate, 2)
+        per["ci_low"] = np.round(estimate - half, 2)
+        per["ci_high"] = np.round(estimate + half, 2)
+        ranked = per[~per["too_few"]].sort_values(["estimate", "clinic", "therapist_id"],
+                                                  ascending=[False, True, True])
+        per["rank"] = pd.Series(np.arange(1, len(ranked) + 1), index=ranked.index).reindex(per.index).astype("Int64")
+    else:
+        per["estimate"] = per["ci_low"] = per["ci_high"] = np.nan
+        per["rank"] = pd.array([pd.NA] * len(per), dtype="Int64")
+    per = per.sort_values(["clinic", "therapist_id"])
+    return _typed(per, THERAPIST_EFFECTS_COLUMNS)
+
+
+THERAPIST_ICC_COLUMNS = {
+    "n_therapists": "int64", "n_clients": "int64", "n_sessions": "int64",
+    "therapist_var": "float64", "client_var": "float64", "session_var": "float64",
+    "icc": "float64", "icc_ci_low": "float64", "icc_ci_high": "float64", "client_icc": "float64",
+    "converged": "bool", "method": "str", "adjusted": "bool", "statement": "str", "note": "str",
+}
+
+
+@python_query(
+    "therapist_icc",
+    "How much of the variation in session alliance scores lies between therapists (and between clients): one row for the model.",
+    params=(*_PERIOD, Param("adjust", "choice", ("none", "intake_ors"), "none")),
+)
+def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
+    """One row: the variance shares of the therapist-effects model (same model as therapist_effects).
+
+    Columns: n_therapists, n_clients (client-therapist pairs), n_sessions (rated sessions) in the
+    model; therapist_var, client_var, session_var (REML variance components, SRS points
+    squared); icc (therapist_var over the sum of the three: the therapist share); icc_ci_low,
+    icc_ci_high (approximate 95 % interval: delta method on the logit of the share, with the
+    covariance of the log variances from the numerical Hessian of the restricted likelihood;
+    empty when the therapist variance is estimated at zero, where that interval means nothing;
+    with few therapists it is too narrow, treat it as a rough guide); client_icc (client_var over
+    the total: the share between clients of the same therapist); converged; method (the optimiser
+    that gave the fit, "REML, <scipy method>"); adjusted; statement (one plain sentence); note.
+    An empty scope gives no row; too little data gives a row with converged false and a note.
+    """
+    rows, fit, note = _therapist_model(con, params, scope, settings)
+    if rows.empty:
+        return _empty(THERAPIST_ICC_COLUMNS)
+    row = {
+        "n_therapists": int(rows["_therapist"].nunique()), "n_clients": len(rows),
+        "n_sessions": int(rows["n_rated"].sum()), "adjusted": params.get("adjust") == "intake_ors",
+        "converged": False, "method": "", "note": note, "statement": "",
+        "therapist_var": np.nan, "client_var": np.nan, "session_var": np.nan,
+        "icc": np.nan, "icc_ci_low": np.nan, "icc_ci_high": np.nan, "client_icc": np.nan,
+    }
+    if fit is None:
+        row["statement"] = "Too little data to say how much of the variation lies between therapists."
+    else:
+        total = fit.var_therapist + fit.var_client + fit.var_session
+        low, high = fit.icc_interval()
+        row.update(
+            converged=fit.converged, method=f"REML, {fit.method}",
+            therapist_var=round(fit.var_therapist, 4), client_var=round(fit.var_client, 4),
+            session_var=round(fit.var_session, 4), icc=round(fit.var_therapist / total, 4),
+            client_icc=round(fit.var_client / total, 4),
+            icc_ci_low=round(low, 4) if np.isfinite(low) else np.nan,
+            icc_ci_high=round(high, 4) if np.isfinite(high) else np.nan,
+        )
+        share = f"{100 * row['icc']:.1f}%"
+        interval = f" (95% interval {100 * low:.1f}% to {100 * high:.1f}%)" if np.isfinite(low) else ""
+        allowing = " and for intake ORS" if row["adjusted"] else ""
+        case_mix = f" (allowing for the usual rise over the first sessions{allowing})"
+        row["statement"] = (
+            f"{share}{interval} of the variation in session alliance scores{case_mix} lies between therapists, "
+            f"{100 * row['client_icc']:.1f}% between clients of the same therapist and "
+            f"{100 * (1 - row['icc'] - row['client_icc']):.1f}% between sessions of the same client."
+        )
+        if fit.var_therapist == 0:
+            row["note"] = "; ".join(x for x in ("the therapist variance is estimated at zero: no interval", note) if x)
+        if not fit.converged:
+            row["statement"] = "The model did not converge; the shares below are not reliable. " + row["statement"]
+    return _typed(pd.DataFrame([row]), THERAPIST_ICC_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Early alliance and outcome.
+# ---------------------------------------------------------------------------------------------
+
+EARLY_ALLIANCE_COLUMNS = {
+    "group": "str", "n": "int64", "r": "float64", "ci_low": "float64", "ci_high": "float64",
+    "mean_early_alliance": "float64", "mean_ors_change": "float64", "note": "str",
+}
+_MIN_CORRELATION_N = 4  # Fisher's z interval needs n - 3 > 0
+
+
+def fisher_interval(r: float, n: int) -> tuple[float, float]:
+    """95 % interval for Pearson's r by Fisher's z transformation (NaN when n < 4 or r undefined)."""
+    if n < _MIN_CORRELATION_N or not np.isfinite(r):
+        return math.nan, math.nan
+    if abs(r) >= 1:
+        return r, r
+    z, half = math.atanh(r), Z_95 / math.sqrt(n - 3)
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+@python_query(
+    "early_alliance_outcome",
+    "Correlation between early alliance and ORS change per sector or clinic, with a Fisher z 95 % interval.",
+    params=(*_PERIOD, Param("group", "choice", ("sector", "clinic"), "sector")),
+)
+def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
+    """One row per sector (or clinic) with a client in the period.
+
+    A client counts when their first `early_sessions` rated sessions (their whole visible
+    history, contract section 6) all lie in the period and they have at least 2 ORS totals in
+    the period. Early alliance is the mean SRS total of those sessions; ORS change is last minus
+    first ORS in the period (as in client_outcomes). So with a period, the figure is about the
+    clients who began in it: a window that starts mid-treatment does not count later sessions as
+    early ones. Columns: group; n (clients counted); r (Pearson correlation,
+    rounded to 3 decimals; empty when n < 4 or when either measure does not vary); ci_low, ci_high
+    (95 %, Fisher z: tanh(atanh(r) +- 1.96 / sqrt(n - 3))); mean_early_alliance; mean_ors_change;
+    note. A client's group is the sector (clinic) of their latest attended session in the period.
+    """
+    clients = queries.run(con, "model_early_alliance", {"start": params["start"], "end": params["end"]},
+                          scope, settings)
+    if clients.empty:
+        return _empty(EARLY_ALLIANCE_COLUMNS)
+    group_col = "clinic" if params.get("group") == "clinic" else "sector"
+    counted = clients["early_alliance"].notna() & (clients["n_ors"] >= 2)
+    clients = clients.assign(change=clients["last_ors"] - clients["first_ors"], counted=counted)
+    out = []
+    for group, part in clients.groupby(group_col, sort=True):
+        used = part[part["counted"]]
+        n = len(used)
+        row = {"group": group, "n": n, "r": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "mean_early_alliance": round(float(used["early_alliance"].mean()), 2) if n else np.nan,
+               "mean_ors_change": round(float(used["change"].mean()), 2) if n else np.nan, "note": ""}
+        if n < _MIN_CORRELATION_N:
+            row["note"] = f"fewer than {_MIN_CORRELATION_N} clients with {settings['early_sessions']} rated sessions and 2 ORS"
+        elif used["early_alliance"].std() == 0 or used["change"].std() == 0:
+            row["note"] = "early alliance or ORS change does not vary: no correlation"
+        else:
+            r = float(np.corrcoef(used["early_alliance"], used["change"])[0, 1])
+            low, high = fisher_interval(r, n)
+            row.update(r=round(r, 3), ci_low=round(low, 3), ci_high=round(high, 3))
+        out.append(row)
+    return _typed(pd.DataFrame(out), EARLY_ALLIANCE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected treatment response.
+# ---------------------------------------------------------------------------------------------
+
+
+def random_intercept_fit(y, X, groups) -> dict:
+    """REML fit of y = Xb + group intercept + noise, from per-group sums (exact, any group sizes).
+
+    Returns beta, var_group, var_resid, converged. The variance ratio is found by a bounded
+    one-dimensional search; the residual variance is profiled out.
+    """
+    y, X = np.asarray(y, float), np.asarray(X, float)
+    g = np.asarray(groups, np.int64)
+    n_groups = int(g.max()) + 1
+    N, p = X.shape
+    n = np.bincount(g, minlength=n_groups).astype(float)
+    sx = np.stack([np.bincount(g, weights=X[:, j], minlength=n_groups) for j in range(p)], axis=1)
+    sy = np.bincount(g, weights=y, minlength=n_groups)
+    XtX, Xty, yty = X.T @ X, X.T @ y, float(y @ y)
+
+    def solve(log_ratio):
+        lam = math.exp(log_ratio)
+        c = lam / (1.0 + lam * n)
+        A = XtX - (c[:, None] * sx).T @ sx
+        b = Xty - (c * sy) @ sx
+        beta = np.linalg.solve(A, b)
+        q = yty - float((c * sy) @ sy) - float(b @ beta)
+        return beta, A, q, lam
+
+    def objective(log_ratio):
+        try:
+            beta, A, q, lam = solve(log_ratio)
+        except np.linalg.LinAlgError:
+            return 1e300
+        sign, logdet = np.linalg.slogdet(A)
+        if sign <= 0 or q <= 0:
+            return 1e300
+        return (N - p) * math.log(q / (N - p)) + float(np.log1p(lam * n).sum()) + logdet
+
+    result = optimize.minimize_scalar(objective, bounds=(-12.0, 8.0), method="bounded")
+    beta, _, q, lam = solve(result.x)
+    var_resid = q / (N - p)
+    at_zero = result.x <= -11.5
+    return {"beta": beta, "var_resid": var_resid, "var_group": 0.0 if at_zero else lam * var_resid,
+            "converged": bool(result.success) and result.fun < 1e299}
+
+
+TREATMENT_RESPONSE_COLUMNS = {
+    "clinic": "str", "client_id": "str", "therapist_id": "str", "n_ors": "int64",
+    "intake_ors": "float64", "session_number": "Int64", "ors": "float64",
+    "expected_ors": "float64", "lower_band": "float64", "not_on_track": "boolean", "note": "str",
+}
+_BAND_QUANTILE = 0.25
+
+
+def _response_design(intake, elapsed) -> np.ndarray:
+    log_time = np.log1p(np.asarray(elapsed, float))
+    intake = np.asarray(intake, float)
+    return np.column_stack([np.ones_like(intake), intake, log_time, intake * log_time])
+
+
+@python_query(
+    "treatment_response",
+    "Each client's latest ORS against the response expected from their intake ORS, estimated from their clinic's own clients.",
+    params=_PERIOD,
+)
+def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
+    """One row per client with at least one ORS total in the period.
+
+    The expected treatment response, in a supervisor's words: from the clinic's own clients we
+    learn how ORS scores usually move after intake for someone who started at a given ORS
+    (clients who start low tend to gain more). For every later ORS the model is
+
+        ORS = b0 + b1 intake + (b2 + b3 intake) ln(1 + sessions since intake) + client + noise,
+
+    fitted per clinic by REML with a random intercept per client ("sessions since intake" is the
+    session_number difference to the client's first ORS in the period). The expected ORS of a
+    client is the model's value for their intake ORS at their latest ORS's session; the lower
+    band is the expected value plus the 25th percentile of the clinic's residuals (observed minus
+    expected, over all later ORS): a quarter of the clinic's later scores fall below it.
+
+    Columns: clinic, client_id, therapist_id (of the client's latest attended session in the
+    period), n_ors, intake_ors, session_number and ors (the client's latest ORS), expected_ors,
+    lower_band, not_on_track (the latest ORS is below the lower band; empty with fewer than 2 ORS
+    or when the clinic's model could not be fitted), note (why values are empty).
+    A clinic needs at least `min_clients` clients with 2 or more ORS for its model.
+    """
+    scores = queries.run(con, "model_ors_scores", {"start": params["start"], "end": params["end"]}, scope, settings)
+    if scores.empty:
+        return _empty(TREATMENT_RESPONSE_COLUMNS)
+    latest = scores[scores["ors_seq"] == scores["n_ors"]].copy()
+    latest["expected_ors"] = np.nan
+    latest["lower_band"] = np.nan
+    latest["note"] = ""
+    for clinic, part in scores.groupby("clinic", sort=True):
+        in_clinic = latest["clinic"] == clinic
+        later = part[part["ors_seq"] > 1]
+        n_clients = later["client_id"].nunique()
+        X = _response_design(later["intake_ors"], later["session_number"] - later["intake_session"])
+        if n_clients < max(settings["min_clients"], _MIN_GROUPS) or len(later) < X.shape[1] + 2 \
+                or np.linalg.matrix_rank(X) < X.shape[1]:
+            latest.loc[in_clinic, "note"] = (f"the clinic has too few clients with 2 or more ORS (or too little spread in them) "
+                                             f"to estimate its expected response")
+            continue
+        codes, _ = pd.factorize(later["client_id"])
+        fit = random_intercept_fit(later["ors"], X, codes)
+        if not fit["converged"]:
+            latest.loc[in_clinic, "note"] = "the clinic's expected-response model did not converge"
+            continue
+        band = float(np.quantile(later["ors"].to_numpy() - X @ fit["beta"], _BAND_QUANTILE))
+        mine = latest[in_clinic]
+        expected = _response_design(mine["intake_ors"], mine["session_number"] - mine["intake_session"]) @ fit["beta"]
+        latest.loc[in_clinic, "expected_ors"] = np.round(expected, 2)
+        latest.loc[in_clinic, "lower_band"] = np.round(expected + band, 2)
+    has_two = latest["n_ors"] >= 2
+    fitted = latest["lower_band"].notna()
+    flag = pd.array([pd.NA] * len(latest), dtype="boolean")
+    mask = (has_two & fitted).to_numpy()
+    flag[mask] = (latest["ors"] < latest["lower_band"]).to_numpy()[mask]
+    latest["not_on_track"] = flag
+    latest.loc[~has_two & (latest["note"] == ""), "note"] = "only one ORS: nothing to compare yet"
+    latest = latest.sort_values(["clinic", "client_id"])
+    return _typed(latest, TREATMENT_RESPONSE_COLUMNS)

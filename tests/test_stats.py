@@ -1,0 +1,341 @@
+"""The statistical figures of alliance/stats.py: hand-made stores with worked-out answers, the
+sample's planted truth, degenerate data and empty scopes, and the command line."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as scipy_stats
+
+from alliance import queries, store
+from alliance.scope import Scope
+from alliance.stats import (EARLY_ALLIANCE_COLUMNS, THERAPIST_EFFECTS_COLUMNS, THERAPIST_ICC_COLUMNS,
+                            TREATMENT_RESPONSE_COLUMNS, fisher_interval)
+from tests.exports import FEEDBACK_HEADER, SESSION_HEADER, feedback, session, write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = {
+    "therapist_effects": THERAPIST_EFFECTS_COLUMNS,
+    "therapist_icc": THERAPIST_ICC_COLUMNS,
+    "early_alliance_outcome": EARLY_ALLIANCE_COLUMNS,
+    "treatment_response": TREATMENT_RESPONSE_COLUMNS,
+}
+
+
+def items(total: float) -> tuple:
+    """Four items (0-10, two decimals) that sum exactly to total."""
+    q = round(total / 4, 2)
+    return (q, q, q, round(total - 3 * q, 2))
+
+
+class StoreBuilder:
+    """Sessions and client forms for a hand-made store; every session is attended."""
+
+    def __init__(self):
+        self.sessions, self.forms, self.n = [], [], 0
+
+    def client(self, clinic, therapist, client, srs=(), ors=(), sector="public"):
+        """srs: one SRS total per session (None = no form); ors: one ORS total per session (None = none)."""
+        count = max(len(srs), len(ors))
+        for i in range(count):
+            self.n += 1
+            sid = f"S{self.n}"
+            o = ors[i] if i < len(ors) else None
+            self.sessions.append(session(clinic=clinic, session_id=sid, client_id=client, therapist_id=therapist,
+                                         date=(dt.date(2024, 1, 1) + dt.timedelta(days=7 * i)).isoformat(),
+                                         number=i + 1, sector=sector, ors=items(o) if o is not None else None))
+            s = srs[i] if i < len(srs) else None
+            if s is not None:
+                self.forms.append(feedback(clinic=clinic, session_id=sid, srs=items(s)))
+        return self
+
+    def build(self, tmp_path: Path):
+        data, home = tmp_path / "exports", tmp_path / "home"
+        data.mkdir(parents=True)
+        write_csv(data / "sessions_test.csv", SESSION_HEADER, self.sessions)
+        write_csv(data / "feedback_test.csv", FEEDBACK_HEADER, self.forms)
+        store.ingest(data, home)
+        return store.open_reader(home)
+
+
+def run(con, name, params=None, scope=Scope(), settings=None):
+    queries._MODEL_CACHE.clear()
+    return queries.run(con, name, params, scope, settings)
+
+
+# --- hand-made stores ----------------------------------------------------------------------------
+
+
+def test_early_alliance_correlation_matches_numpy_and_fisher_interval(tmp_path):
+    early = [30.0, 33.5, 35.0, 36.5, 39.0]
+    change = [2.0, 1.0, 6.5, 4.0, 9.0]
+    b = StoreBuilder()
+    for i, (e, c) in enumerate(zip(early, change)):
+        # first 3 rated sessions average to e (e-1, e, e+1), then a later one that must not count;
+        # the session without a form in between must not count either
+        b.client("Havbris DPS", "T1", f"K{i}", srs=[e - 1, None, e, e + 1, 20.0], ors=[15.0, None, None, None, 15.0 + c])
+    # three private clients: too few for a correlation; one public client with 2 rated sessions is not counted
+    for i in range(3):
+        b.client("Fjordklinikken", "P1", f"P{i}", srs=[30, 31, 32], ors=[10.0, 12.0 + i], sector="private")
+    b.client("Havbris DPS", "T1", "K9", srs=[10, 10], ors=[5.0, 35.0])
+    con = b.build(tmp_path)
+
+    by_sector = run(con, "early_alliance_outcome").set_index("group")
+    r = np.corrcoef(early, change)[0, 1]
+    z = np.arctanh(r)
+    assert list(by_sector.index) == ["private", "public"]
+    public = by_sector.loc["public"]
+    assert public["n"] == 5
+    assert public["r"] == pytest.approx(r, abs=5e-4)
+    assert public["ci_low"] == pytest.approx(np.tanh(z - 1.959964 / np.sqrt(2)), abs=5e-4)
+    assert public["ci_high"] == pytest.approx(np.tanh(z + 1.959964 / np.sqrt(2)), abs=5e-4)
+    assert public["mean_early_alliance"] == pytest.approx(np.mean(early), abs=0.005)
+    private = by_sector.loc["private"]
+    assert private["n"] == 3 and pd.isna(private["r"]) and pd.isna(private["ci_low"]) and private["note"]
+
+    by_clinic = run(con, "early_alliance_outcome", {"group": "clinic"}).set_index("group")
+    assert by_clinic.loc["Havbris DPS", "r"] == public["r"]
+    # early_sessions is a setting: with 2 the client K9 counts too
+    two = run(con, "early_alliance_outcome", settings={"early_sessions": 2}).set_index("group")
+    assert two.loc["public", "n"] == 6
+    # early means the client's first rated sessions: a period that starts after them counts nobody
+    later = run(con, "early_alliance_outcome", {"start": dt.date(2024, 1, 8)}).set_index("group")
+    assert later.loc["public", "n"] == 0 and pd.isna(later.loc["public", "r"])
+
+
+def test_fisher_interval_edges():
+    assert all(np.isnan(fisher_interval(0.5, 3)))
+    low, high = fisher_interval(0.3, 103)
+    assert low == pytest.approx(np.tanh(np.arctanh(0.3) - 1.959964 / 10), abs=1e-6)
+    assert high == pytest.approx(np.tanh(np.arctanh(0.3) + 1.959964 / 10), abs=1e-6)
+
+
+def _three_therapists() -> StoreBuilder:
+    b = StoreBuilder()
+    rng = np.random.default_rng(7)
+    plan = {"T-high": (6, 37.0), "T-mid": (5, 34.0), "T-few": (2, 39.0)}
+    for therapist, (n_clients, level) in plan.items():
+        for c in range(n_clients):
+            client_level = level + rng.normal(0, 1)
+            scores = [round(float(np.clip(client_level + rng.normal(0, 0.7), 0, 40)), 1) for _ in range(4)]
+            b.client("Havbris DPS", therapist, f"{therapist}-K{c}", srs=scores, ors=[20.0 + c, None, None, 24.0 + c])
+    return b
+
+
+def test_therapist_with_too_few_clients_is_shown_but_not_ranked(tmp_path):
+    con = _three_therapists().build(tmp_path)
+    effects = run(con, "therapist_effects").set_index("therapist_id")
+    assert list(effects.columns) == ["clinic"] + list(THERAPIST_EFFECTS_COLUMNS)[2:]
+    assert effects.loc["T-few", "n_clients"] == 2
+    assert bool(effects.loc["T-few", "too_few"]) and pd.isna(effects.loc["T-few", "rank"])
+    assert not effects.loc["T-high", "too_few"] and not effects.loc["T-mid", "too_few"]
+    assert effects.loc["T-high", "rank"] == 1 and effects.loc["T-mid", "rank"] == 2
+    assert effects["converged"].all()
+    # shrinkage: every estimate lies between its raw mean and the overall mean of the sessions
+    for t in effects.index:
+        lo, hi = sorted([effects.loc[t, "raw_mean"], effects["estimate"].mean()])
+        assert lo - 0.6 <= effects.loc[t, "estimate"] <= hi + 0.6
+        assert effects.loc[t, "ci_low"] < effects.loc[t, "estimate"] < effects.loc[t, "ci_high"]
+    # the threshold is the min_clients setting
+    relaxed = run(con, "therapist_effects", settings={"min_clients": 2}).set_index("therapist_id")
+    assert relaxed.loc["T-few", "rank"] == 1 and not relaxed["too_few"].any()
+    adjusted = run(con, "therapist_effects", {"adjust": "intake_ors"})
+    assert adjusted["adjusted"].all() and adjusted["estimate"].notna().all()
+
+
+def test_nested_model_agrees_with_statsmodels_mixedlm(tmp_path):
+    """The REML fit from client sufficient statistics equals MixedLM with a client variance component."""
+    import statsmodels.formula.api as smf
+
+    b = StoreBuilder()
+    rng = np.random.default_rng(11)
+    rows = []
+    for t in range(7):
+        te = rng.normal(0, 1.5)
+        for c in range(int(rng.integers(3, 7))):
+            ce = rng.normal(0, 2)
+            scores = [round(float(np.clip(33 + 2 * np.log(i + 1) + te + ce + rng.normal(0, 1), 0, 40)), 1)
+                      for i in range(int(rng.integers(1, 7)))]
+            b.client("Havbris DPS", f"T{t}", f"T{t}-K{c}", srs=scores)
+            rows += [(f"Havbris DPS\x1fT{t}", f"T{t}-K{c}", s, np.log(i + 1)) for i, s in enumerate(scores)]
+    con = b.build(tmp_path)
+    frame = pd.DataFrame(rows, columns=["therapist", "client", "y", "log_session"])
+    # the model allows for the rise over the first sessions: ln(session_number), centred over sessions
+    frame["log_session"] -= frame["log_session"].mean()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = smf.mixedlm("y ~ log_session", frame, groups="therapist", vc_formula={"client": "0 + C(client)"},
+                             re_formula="1").fit(
+            method=["powell", "lbfgs"], reml=True)
+    assert fit.converged
+    icc = run(con, "therapist_icc").iloc[0]
+    assert icc["converged"]
+    assert icc["therapist_var"] == pytest.approx(fit.cov_re.iloc[0, 0], rel=0.03, abs=0.01)
+    assert icc["client_var"] == pytest.approx(fit.vcomp[0], rel=0.03, abs=0.01)
+    assert icc["session_var"] == pytest.approx(fit.scale, rel=0.03, abs=0.01)
+    effects = run(con, "therapist_effects", settings={"min_clients": 1})
+    expected = {k: fit.fe_params.iloc[0] + v.iloc[0] for k, v in fit.random_effects.items()}
+    got = dict(zip(effects["clinic"] + "\x1f" + effects["therapist_id"], effects["estimate"]))
+    assert got == pytest.approx(expected, abs=0.03)
+
+
+def test_degenerate_data_gives_rows_that_say_so(tmp_path):
+    b = StoreBuilder()
+    for c in range(3):  # one therapist only
+        b.client("Havbris DPS", "T1", f"K{c}", srs=[30 + c, 31 + c, 33 + c], ors=[10.0, 14.0])
+    con = b.build(tmp_path / "one")
+    effects = run(con, "therapist_effects")
+    assert len(effects) == 1 and not effects["converged"].any() and effects["estimate"].isna().all()
+    assert effects.loc[0, "raw_mean"] == pytest.approx(32.33, abs=0.01) and "fewer than 2 therapists" in effects.loc[0, "note"]
+    icc = run(con, "therapist_icc")
+    assert len(icc) == 1 and not icc.loc[0, "converged"] and pd.isna(icc.loc[0, "icc"])
+    assert icc.loc[0, "n_therapists"] == 1 and icc.loc[0, "statement"]
+    response = run(con, "treatment_response")  # 3 clients < min_clients: no model for the clinic
+    assert len(response) == 3 and response["expected_ors"].isna().all() and response["not_on_track"].isna().all()
+    assert response["note"].str.contains("too few clients").all()
+
+    b = StoreBuilder()
+    for t in ("T1", "T2"):
+        for c in range(3):  # every score the same
+            b.client("Havbris DPS", t, f"{t}-K{c}", srs=[36, 36, 36], ors=[20.0, 20.0, 20.0])
+    con = b.build(tmp_path / "flat")
+    for adjust in ("none", "intake_ors"):
+        icc = run(con, "therapist_icc", {"adjust": adjust})
+        assert not icc.loc[0, "converged"] and icc.loc[0, "note"]
+        assert not run(con, "therapist_effects", {"adjust": adjust})["converged"].any()
+    flat = run(con, "early_alliance_outcome").iloc[0]
+    assert flat["n"] == 6 and pd.isna(flat["r"]) and "does not vary" in flat["note"]
+
+
+def test_one_ors_client_is_not_judged_and_latest_ors_is_compared(tmp_path):
+    b = StoreBuilder()
+    rng = np.random.default_rng(3)
+    for c in range(12):
+        intake = 10.0 + c
+        ors = [intake] + [round(intake + 4 * np.log1p(k) + float(rng.normal(0, 1)), 1) for k in range(1, 6)]
+        b.client("Havbris DPS", "T1", f"K{c}", srs=[35] * 6, ors=ors)
+    b.client("Havbris DPS", "T1", "K-falling", srs=[35] * 6, ors=[20.0, 18, 16, 14, 12, 8])
+    b.client("Havbris DPS", "T1", "K-once", srs=[35, 35], ors=[15.0, None])
+    con = b.build(tmp_path)
+    response = run(con, "treatment_response").set_index("client_id")
+    assert pd.isna(response.loc["K-once", "not_on_track"]) and response.loc["K-once", "n_ors"] == 1
+    falling = response.loc["K-falling"]
+    assert falling["ors"] == 8.0 and falling["session_number"] == 6 and falling["intake_ors"] == 20.0
+    assert falling["not_on_track"] and falling["ors"] < falling["lower_band"] < falling["expected_ors"]
+    # a client improving as the clinic's clients do is expected near intake + 4 ln(6) ≈ intake + 7
+    assert response.loc["K5", "expected_ors"] == pytest.approx(15.0 + 4 * np.log(6), abs=2.0)
+
+
+def test_empty_scope_gives_empty_frames_with_the_columns(sample_home):
+    con = store.open_reader(sample_home)
+    nobody = Scope(clinics=("No such clinic",))
+    for name, columns in MODELS.items():
+        frame = run(con, name, scope=nobody)
+        assert frame.empty and list(frame.columns) == list(columns), name
+        full = run(con, name)
+        assert list(full.columns) == list(columns) and not full.empty, name
+
+
+def test_scope_holds_for_models(sample_home):
+    con = store.open_reader(sample_home)
+    havbris = Scope(clinics=("Havbris DPS",))
+    effects = run(con, "therapist_effects", scope=havbris)
+    assert set(effects["clinic"]) == {"Havbris DPS"} and len(effects) == 9
+    assert set(run(con, "treatment_response", scope=havbris)["clinic"]) == {"Havbris DPS"}
+    assert list(run(con, "early_alliance_outcome", scope=havbris)["group"]) == ["public"]
+
+
+# --- against the sample's planted truth ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def truth(sample_data):
+    return json.loads((sample_data / "planted_truth.json").read_text(encoding="utf-8"))
+
+
+def test_shrunken_estimates_rank_therapists_as_planted(sample_home, truth):
+    con = store.open_reader(sample_home)
+    effects = run(con, "therapist_effects")
+    planted = pd.DataFrame(truth["therapists"])[["clinic", "therapist_id", "planted_effect", "n_clients"]]
+    both = effects.merge(planted, on=["clinic", "therapist_id"], suffixes=("", "_planted"))
+    assert len(both) == len(planted) == 25
+    rho = scipy_stats.spearmanr(both["estimate"], both["planted_effect"]).statistic
+    assert rho >= 0.8, rho
+    assert both["converged"].all()
+    ranked = both[~both["too_few"]]
+    assert sorted(ranked["rank"].tolist()) == list(range(1, len(ranked) + 1))
+    # the model (shrinkage, clients weighted as clients, the rise over the first sessions allowed
+    # for) ranks the therapists at least as the planted effects do as the raw session means
+    assert rho >= scipy_stats.spearmanr(both["raw_mean"], both["planted_effect"]).statistic
+    assert (both["ci_low"] < both["estimate"]).all() and (both["estimate"] < both["ci_high"]).all()
+    adjusted = run(con, "therapist_effects", {"adjust": "intake_ors"}).merge(planted, on=["clinic", "therapist_id"])
+    assert scipy_stats.spearmanr(adjusted["estimate"], adjusted["planted_effect"]).statistic >= 0.8
+
+
+def test_icc_is_positive_and_plausible_given_the_planted_sd(sample_home, truth):
+    con = store.open_reader(sample_home)
+    icc = run(con, "therapist_icc").iloc[0]
+    srs = truth["parameters"]["srs"]
+    planted_var = np.var([t["planted_effect"] for t in truth["therapists"]], ddof=1)
+    assert icc["converged"] and icc["n_therapists"] == 25 and icc["n_sessions"] == truth["counts"]["client_forms"]
+    # the therapist variance is recovered within sampling error of 25 therapists (SD 1.5 planted)
+    assert 0.5 * planted_var <= icc["therapist_var"] <= 1.5 * planted_var
+    # the share cannot exceed the planted one without the session curve (which adds session variance)
+    upper = srs["therapist_sd"] ** 2 / (srs["therapist_sd"] ** 2 + srs["client_sd"] ** 2 + srs["session_sd"] ** 2)
+    assert 0.05 < icc["icc"] < upper
+    assert 0 < icc["icc_ci_low"] < icc["icc"] < icc["icc_ci_high"] < 1
+    assert 0.3 < icc["client_icc"] < 0.8
+    assert f"{100 * icc['icc']:.1f}% " in icc["statement"] and "between therapists" in icc["statement"]
+
+
+def test_early_alliance_correlation_recovers_the_planted_value(sample_home, truth):
+    con = store.open_reader(sample_home)
+    planted = truth["early_alliance_outcome"]
+    by_group = run(con, "early_alliance_outcome")
+    assert by_group["n"].sum() == planted["clients"]
+    for _, row in by_group.iterrows():
+        assert row["ci_low"] <= planted["realised_correlation"] <= row["ci_high"], row.to_dict()
+    # pooled over both sectors, the same clients give the planted realised r
+    clients = run(con, "model_early_alliance")
+    used = clients[clients["early_alliance"].notna() & (clients["n_ors"] >= 2)]
+    r = np.corrcoef(used["early_alliance"], used["last_ors"] - used["first_ors"])[0, 1]
+    assert r == pytest.approx(planted["realised_correlation"], abs=5e-4)
+    low, high = fisher_interval(r, len(used))
+    assert low <= planted["realised_correlation"] <= high
+
+
+def test_treatment_response_flags_a_plausible_share(sample_home, truth):
+    con = store.open_reader(sample_home)
+    response = run(con, "treatment_response")
+    with_two = response[response["n_ors"] >= 2]
+    assert with_two["not_on_track"].notna().all()
+    share = with_two["not_on_track"].mean()
+    assert 0.10 <= share <= 0.40, share
+    assert (response.loc[response["n_ors"] < 2, "not_on_track"].isna()).all()
+    # clients planted to worsen are flagged far more often than those planted to improve a lot
+    planted = pd.DataFrame(truth["clients"])[["clinic", "client_id", "planted_ors_change"]]
+    both = with_two.merge(planted, on=["clinic", "client_id"])
+    worse = both.loc[both["planted_ors_change"] < 0, "not_on_track"].mean()
+    better = both.loc[both["planted_ors_change"] > 10, "not_on_track"].mean()
+    assert worse > 2 * better, (worse, better)
+
+
+def test_command_line_prints_a_model(sample_home):
+    result = subprocess.run([sys.executable, "-m", "alliance", "query", "therapist_effects", "--format", "json",
+                             "--home", str(sample_home)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 25 and set(rows[0]) == set(THERAPIST_EFFECTS_COLUMNS)
+    assert all(isinstance(r["estimate"], float) and isinstance(r["too_few"], bool) for r in rows)
+    result = subprocess.run([sys.executable, "-m", "alliance", "query", "therapist_icc", "--param", "adjust=intake_ors",
+                             "--format", "table", "--home", str(sample_home)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "between therapists" in result.stdout
