@@ -32,6 +32,8 @@ def _plain(value):
     if isinstance(value, decimal.Decimal):
         value = value.normalize()
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None and value.time() == dt.time(0):
+        return value.date().isoformat()  # a date that passed through pandas
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value

@@ -160,7 +160,7 @@ class PythonQuery:
 
 _PYTHON_QUERIES: dict[str, PythonQuery] = {}
 # Modules that register Python queries when imported.
-PYTHON_QUERY_MODULES = ("alliance.stats",)
+PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload")
 
 
 def python_query(name: str, description: str, params: tuple[Param, ...] = (), cached: bool = True):

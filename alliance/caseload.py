@@ -1,0 +1,57 @@
+"""Caseload flags per client for supervision: the SQL signals plus the model-based 'not on track'."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import queries
+from .queries import Param, python_query
+from .scope import Scope
+
+# How much each flag weighs in the order of concern (the supervision agenda): outcome
+# signals first, then alliance signals, then signals about the feedback itself.
+CONCERN_WEIGHTS = {
+    "deteriorated": 5,
+    "not_on_track": 4,
+    "rupture_flag": 3,
+    "low_alliance": 2,
+    "large_discrepancy": 2,
+    "no_recent_feedback": 1,
+    "ceiling": 1,
+}
+FLAGS = tuple(CONCERN_WEIGHTS)
+
+
+@python_query(
+    "caseload_flags",
+    "Every client in the period with each supervision flag and an order of concern.",
+    params=(Param("start", "date"), Param("end", "date")),
+)
+def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
+    """One row per client with an attended session in the period.
+
+    Flags: low alliance at the last rated session (`srs_cutoff`); not on track (latest
+    ORS below the expected treatment response's lower band, see treatment_response);
+    an open or unrepaired rupture in the period; deteriorated ORS (`ors_rci`); a large
+    discrepancy (client and therapist WAI-SR means at least one point apart at the
+    latest session both rated); no client feedback in the last three attended
+    sessions; a ceiling pattern (40 at every one of 3 or more rated sessions: the
+    feedback carries no signal). `concern` weighs the flags (CONCERN_WEIGHTS);
+    `n_flags` counts them. Sorted by concern, then by the last session date.
+    """
+    signals = queries.run(con, "client_signals", params, scope, settings)
+    response = queries.run(con, "treatment_response", params, scope, settings)
+    on_track = response[["clinic", "client_id", "not_on_track"]]
+    frame = signals.merge(on_track, on=["clinic", "client_id"], how="left")
+    frame["not_on_track"] = frame["not_on_track"].astype("boolean").fillna(False).astype(bool)
+    for flag in FLAGS:
+        frame[flag] = frame[flag].astype(bool)
+    frame["n_flags"] = frame[list(FLAGS)].sum(axis=1).astype("int64")
+    frame["concern"] = sum(frame[f].astype("int64") * w for f, w in CONCERN_WEIGHTS.items()).astype("int64") \
+        if len(frame) else pd.Series(dtype="int64")
+    frame = frame.sort_values(["concern", "last_session_date", "clinic", "client_id"],
+                              ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
+    columns = ["clinic", "client_id", "therapist_id", "site", "sector", "n_sessions", "n_rated", "last_session_date",
+               "last_srs", "ors_change", "last_discrepancy", "n_open_ruptures", "n_unrepaired_ruptures",
+               *FLAGS, "n_flags", "concern"]
+    return frame[columns]
+
