@@ -32,6 +32,9 @@ from .settings import DEFAULTS
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 FRAGMENTS_DIR = QUERIES_DIR / "fragments"
+# Row-level inputs of the models (alliance/stats.py): run through the same scoped path,
+# but not figures, so not listed among the named queries.
+INPUTS_DIR = QUERIES_DIR / "inputs"
 
 # Tables a query may read, each behind a scope filter. Rows of files, rejects and
 # quarantine belong to files; a file is in scope when every clinic it names is.
@@ -195,8 +198,15 @@ def all_queries() -> dict[str, Query | PythonQuery]:
     return dict(sorted(queries.items()))
 
 
-def get(name: str) -> Query | PythonQuery:
+@lru_cache(maxsize=1)
+def input_queries() -> dict[str, Query]:
+    return {p.stem: _parse_query(p) for p in sorted(INPUTS_DIR.glob("*.sql"))}
+
+
+def get(name: str, internal: bool = False) -> Query | PythonQuery:
     queries = all_queries()
+    if internal and name in input_queries():
+        return input_queries()[name]
     if name not in queries:
         raise QueryError(f"There is no query named '{name}'; the queries are {', '.join(queries)}.")
     return queries[name]
@@ -261,8 +271,8 @@ def _bindings(query: Query, params: dict, scope: Scope, settings: dict | None) -
     return {k: v for k, v in values.items() if k in used}
 
 
-def _execute(con, name, params, scope, settings, fetch):
-    query = get(name)
+def _execute(con, name, params, scope, settings, fetch, internal=False):
+    query = get(name, internal)
     if isinstance(query, PythonQuery):
         return fetch(_PythonResult(_run_python(con, query, params or {}, scope, settings)))
     bindings = _bindings(query, params or {}, scope, settings)
@@ -282,6 +292,17 @@ def run(
 ) -> pd.DataFrame:
     """Run a named query on its own cursor and return its rows as a DataFrame."""
     return _execute(con, name, params, scope, settings, lambda cur: cur.df())
+
+
+def run_input(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: dict | None = None,
+    scope: Scope = EVERYTHING,
+    settings: dict | None = None,
+) -> pd.DataFrame:
+    """Run a model's input query (queries/inputs/), scoped like every named query."""
+    return _execute(con, name, params, scope, settings, lambda cur: cur.df(), internal=True)
 
 
 def run_rows(

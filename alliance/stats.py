@@ -202,7 +202,7 @@ def _hessian(f, x, step: float = 1e-3) -> np.ndarray:
 
 def _therapist_model(con, params: dict, scope: Scope, settings: dict):
     """The client rows in the model, the fit (None when it cannot be fitted) and a note."""
-    rows = queries.run(con, "model_client_srs", {"start": params["start"], "end": params["end"]}, scope, settings)
+    rows = queries.run_input(con, "model_client_srs", {"start": params["start"], "end": params["end"]}, scope, settings)
     adjusted = params.get("adjust") == "intake_ors"
     note = ""
     if adjusted and len(rows):
@@ -408,7 +408,7 @@ def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> p
     (95 %, Fisher z: tanh(atanh(r) +- 1.96 / sqrt(n - 3))); mean_early_alliance; mean_ors_change;
     note. A client's group is the sector (clinic) of their latest attended session in the period.
     """
-    clients = queries.run(con, "model_early_alliance", {"start": params["start"], "end": params["end"]},
+    clients = queries.run_input(con, "model_early_alliance", {"start": params["start"], "end": params["end"]},
                           scope, settings)
     if clients.empty:
         return _empty(EARLY_ALLIANCE_COLUMNS)
@@ -521,7 +521,7 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     or when the clinic's model could not be fitted), note (why values are empty).
     A clinic needs at least `min_clients` clients with 2 or more ORS for its model.
     """
-    scores = queries.run(con, "model_ors_scores", {"start": params["start"], "end": params["end"]}, scope, settings)
+    scores = queries.run_input(con, "model_ors_scores", {"start": params["start"], "end": params["end"]}, scope, settings)
     if scores.empty:
         return _empty(TREATMENT_RESPONSE_COLUMNS)
     latest = scores[scores["ors_seq"] == scores["n_ors"]].copy()

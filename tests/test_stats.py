@@ -303,7 +303,7 @@ def test_early_alliance_correlation_recovers_the_planted_value(sample_home, trut
     for _, row in by_group.iterrows():
         assert row["ci_low"] <= planted["realised_correlation"] <= row["ci_high"], row.to_dict()
     # pooled over both sectors, the same clients give the planted realised r
-    clients = run(con, "model_early_alliance")
+    clients = queries.run_input(con, "model_early_alliance")
     used = clients[clients["early_alliance"].notna() & (clients["n_ors"] >= 2)]
     r = np.corrcoef(used["early_alliance"], used["last_ors"] - used["first_ors"])[0, 1]
     assert r == pytest.approx(planted["realised_correlation"], abs=5e-4)
