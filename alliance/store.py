@@ -356,6 +356,10 @@ def _today() -> dt.date:
 def _build_id(entries: list[Entry], ignored: list[dict]) -> str:
     digest = hashlib.sha256()
     digest.update(f"build {BUILD_VERSION} contract {C.CONTRACT_VERSION}\n".encode())
+    from .views import view_files
+
+    for path in view_files():  # a changed view is a different store, so it rebuilds
+        digest.update(path.read_bytes())
     for e in entries:
         digest.update(json.dumps(asdict(e), sort_keys=True).encode() + b"\n")
     digest.update(json.dumps(ignored, sort_keys=True).encode())

@@ -1,5 +1,8 @@
 -- attended_sessions: one row per attended session, with its client's and therapist's feedback.
 -- Built once per store build. Every figure of contract section 6 starts here.
+-- WAI-SR subscales (contract section 3, Hatcher & Gillaspy 2006) are the mean of their items:
+-- task = 1, 2, 10, 12; bond = 3, 5, 7, 9; goal = 4, 6, 8, 11. A form that gives only wai_mean has
+-- no subscales (any missing item leaves the sum, and so the subscale, empty).
 CREATE TABLE attended_sessions AS
 SELECT
     s.clinic,
@@ -16,7 +19,14 @@ SELECT
     c.wai_mean AS client_wai,
     t.wai_mean AS therapist_wai,
     c.comment,
-    c.srs_total IS NOT NULL AS is_rated
+    c.srs_total IS NOT NULL AS is_rated,
+    c.wai_mean - t.wai_mean AS wai_discrepancy,
+    CAST((c.wai_4 + c.wai_6 + c.wai_8 + c.wai_11) / 4 AS DECIMAL(6, 2)) AS client_wai_goal,
+    CAST((c.wai_1 + c.wai_2 + c.wai_10 + c.wai_12) / 4 AS DECIMAL(6, 2)) AS client_wai_task,
+    CAST((c.wai_3 + c.wai_5 + c.wai_7 + c.wai_9) / 4 AS DECIMAL(6, 2)) AS client_wai_bond,
+    CAST((t.wai_4 + t.wai_6 + t.wai_8 + t.wai_11) / 4 AS DECIMAL(6, 2)) AS therapist_wai_goal,
+    CAST((t.wai_1 + t.wai_2 + t.wai_10 + t.wai_12) / 4 AS DECIMAL(6, 2)) AS therapist_wai_task,
+    CAST((t.wai_3 + t.wai_5 + t.wai_7 + t.wai_9) / 4 AS DECIMAL(6, 2)) AS therapist_wai_bond
 FROM sessions s
 LEFT JOIN feedback c ON c.clinic = s.clinic AND c.session_id = s.session_id AND c.rater = 'client'
 LEFT JOIN feedback t ON t.clinic = s.clinic AND t.session_id = s.session_id AND t.rater = 'therapist'

@@ -1,0 +1,29 @@
+-- alliance_development: mean client SRS total by session number and group, with a 95 % interval (how the alliance develops over treatment).
+-- param start: date
+-- param end: date
+-- param group: sector|clinic|site = sector
+-- param max_session: integer = 20
+-- Sessions are numbered as the export numbers them (scheduled sessions, cancellations included);
+-- a session counts at its number when it was attended and rated. The interval is
+-- mean ± t(0.975, n - 1) · sd / √n (macro t_975, queries/views/03_t_quantile.sql); empty under n = 2.
+SELECT
+    session_number, "group", n,
+    round(mean, 2) AS mean,
+    round(sd, 2) AS sd,
+    round(mean - t_975(n - 1) * sd / sqrt(n), 2) AS ci_low,
+    round(mean + t_975(n - 1) * sd / sqrt(n), 2) AS ci_high
+FROM (
+    SELECT
+        session_number,
+        CASE $group WHEN 'sector' THEN sector WHEN 'clinic' THEN clinic ELSE site END AS "group",
+        count(*) AS n,
+        avg(srs_total) AS mean,
+        stddev_samp(srs_total) AS sd
+    FROM attended_sessions
+    WHERE is_rated
+      AND session_number <= $max_session
+      AND ($start IS NULL OR session_date >= $start)
+      AND ($end IS NULL OR session_date <= $end)
+    GROUP BY ALL
+)
+ORDER BY session_number, "group";

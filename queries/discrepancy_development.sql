@@ -1,0 +1,32 @@
+-- discrepancy_development: client minus therapist WAI-SR mean by session number and group, at attended sessions where both rated, with a 95 % interval (do the two views converge?).
+-- param start: date
+-- param end: date
+-- param group: sector|clinic|site = sector
+-- param max_session: integer = 20
+-- Positive means the client rates the alliance higher than the therapist. The interval is
+-- mean ± t(0.975, n - 1) · sd / √n over the session-level discrepancies; empty under n = 2.
+SELECT
+    session_number, "group", n,
+    round(mean, 2) AS mean,
+    round(sd, 2) AS sd,
+    round(mean - t_975(n - 1) * sd / sqrt(n), 2) AS ci_low,
+    round(mean + t_975(n - 1) * sd / sqrt(n), 2) AS ci_high,
+    round(mean_client_wai, 2) AS mean_client_wai,
+    round(mean_therapist_wai, 2) AS mean_therapist_wai
+FROM (
+    SELECT
+        session_number,
+        CASE $group WHEN 'sector' THEN sector WHEN 'clinic' THEN clinic ELSE site END AS "group",
+        count(*) AS n,
+        avg(wai_discrepancy) AS mean,
+        stddev_samp(wai_discrepancy) AS sd,
+        avg(client_wai) AS mean_client_wai,
+        avg(therapist_wai) AS mean_therapist_wai
+    FROM attended_sessions
+    WHERE wai_discrepancy IS NOT NULL
+      AND session_number <= $max_session
+      AND ($start IS NULL OR session_date >= $start)
+      AND ($end IS NULL OR session_date <= $end)
+    GROUP BY ALL
+)
+ORDER BY session_number, "group";
