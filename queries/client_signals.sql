@@ -2,36 +2,27 @@
 -- param start: date
 -- param end: date
 -- uses: rupture_status
-WITH period AS (
-    SELECT * FROM attended_sessions
-    WHERE ($start IS NULL OR session_date >= $start)
-      AND ($end IS NULL OR session_date <= $end)
-),
-ordered AS (
-    SELECT *,
-           row_number() OVER (PARTITION BY clinic, client_id
-                              ORDER BY session_number DESC, session_date DESC, session_id DESC) AS from_last
-    FROM period
-),
-per_client AS (
+WITH per_client AS (
+    -- "last" means the client's latest attended session in the period, in the contract's order (attended_seq).
     SELECT
         clinic, client_id,
-        arg_min(therapist_id, from_last) AS therapist_id,
-        arg_min(site, from_last) AS site,
-        arg_min(sector, from_last) AS sector,
+        arg_max(therapist_id, attended_seq) AS therapist_id,
+        arg_max(site, attended_seq) AS site,
+        arg_max(sector, attended_seq) AS sector,
         count(*) AS n_sessions,
         count(*) FILTER (WHERE is_rated) AS n_rated,
         max(session_date) AS last_session_date,
-        arg_min(srs_total, from_last) FILTER (WHERE is_rated) AS last_srs,
-        count(*) FILTER (WHERE from_last <= 3 AND is_rated) AS rated_in_last_three,
-        count(*) FILTER (WHERE from_last <= 3) AS sessions_in_last_three,
+        arg_max(srs_total, attended_seq) FILTER (WHERE is_rated) AS last_srs,
+        arg_max(is_rated, attended_seq, 3) AS rated_in_last_three,
         bool_and(srs_total = 40) FILTER (WHERE is_rated) AS always_40,
-        arg_min(client_wai - therapist_wai, from_last)
+        arg_max(client_wai - therapist_wai, attended_seq)
             FILTER (WHERE client_wai IS NOT NULL AND therapist_wai IS NOT NULL) AS last_discrepancy,
         count(ors_total) AS n_ors,
-        arg_min(ors_total, from_last) FILTER (WHERE ors_total IS NOT NULL) AS last_ors,
-        arg_max(ors_total, from_last) FILTER (WHERE ors_total IS NOT NULL) AS first_ors
-    FROM ordered
+        arg_max(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS last_ors,
+        arg_min(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS first_ors
+    FROM attended_sessions
+    WHERE ($start IS NULL OR session_date >= $start)
+      AND ($end IS NULL OR session_date <= $end)
     GROUP BY clinic, client_id
 ),
 rupture_flags AS (
@@ -54,7 +45,7 @@ SELECT
     coalesce(p.n_ors >= 2 AND p.last_ors - p.first_ors <= -$ors_rci, false) AS deteriorated,
     round(p.last_discrepancy, 2) AS last_discrepancy,
     coalesce(abs(p.last_discrepancy) >= 1, false) AS large_discrepancy,
-    p.sessions_in_last_three = 3 AND p.rated_in_last_three = 0 AS no_recent_feedback,
+    len(p.rated_in_last_three) = 3 AND NOT list_bool_or(p.rated_in_last_three) AS no_recent_feedback,
     coalesce(p.n_rated >= 3 AND p.always_40, false) AS ceiling
 FROM per_client p
 LEFT JOIN rupture_flags r USING (clinic, client_id)

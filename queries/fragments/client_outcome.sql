@@ -1,7 +1,7 @@
 -- client_outcome: per client with an attended session in the period ($start, $end), the first and
 -- last ORS total within the period, the change and the outcome category (contract section 6);
 -- with the therapist, site and sector of the client's latest attended session in the period.
--- A client's sessions are ordered by session_number, then session_date, then session_id.
+-- A client's sessions are ordered by session_number, then session_date, then session_id (attended_seq).
 SELECT
     clinic, client_id, therapist_id, site, sector, n_sessions,
     first_ors, last_ors,
@@ -16,13 +16,13 @@ SELECT
 FROM (
     SELECT
         clinic, client_id,
-        last(therapist_id ORDER BY session_number, session_date, session_id) AS therapist_id,
-        last(site ORDER BY session_number, session_date, session_id) AS site,
-        last(sector ORDER BY session_number, session_date, session_id) AS sector,
+        arg_max(therapist_id, attended_seq) AS therapist_id,
+        arg_max(site, attended_seq) AS site,
+        arg_max(sector, attended_seq) AS sector,
         count(*) AS n_sessions,
         count(ors_total) AS n_ors,
-        first(ors_total ORDER BY session_number, session_date, session_id) FILTER (WHERE ors_total IS NOT NULL) AS first_ors,
-        last(ors_total ORDER BY session_number, session_date, session_id) FILTER (WHERE ors_total IS NOT NULL) AS last_ors
+        arg_min(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS first_ors,
+        arg_max(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS last_ors
     FROM attended_sessions
     WHERE ($start IS NULL OR session_date >= $start)
       AND ($end IS NULL OR session_date <= $end)

@@ -3,6 +3,9 @@
 -- WAI-SR subscales (contract section 3, Hatcher & Gillaspy 2006) are the mean of their items:
 -- task = 1, 2, 10, 12; bond = 3, 5, 7, 9; goal = 4, 6, 8, 11. A form that gives only wai_mean has
 -- no subscales (any missing item leaves the sum, and so the subscale, empty).
+-- attended_seq numbers each client's attended sessions in the contract's order (session_number,
+-- then session_date, then session_id), so that queries can take a client's first or last session
+-- with arg_min/arg_max instead of sorting.
 CREATE TABLE attended_sessions AS
 SELECT
     s.clinic,
@@ -13,6 +16,8 @@ SELECT
     s.session_id,
     s.session_date,
     s.session_number,
+    row_number() OVER (PARTITION BY s.clinic, s.client_id
+                       ORDER BY s.session_number, s.session_date, s.session_id) AS attended_seq,
     CAST(date_trunc('month', s.session_date) AS DATE) AS month,
     s.ors_1, s.ors_2, s.ors_3, s.ors_4, s.ors_total,
     c.srs_1, c.srs_2, c.srs_3, c.srs_4, c.srs_total,
