@@ -39,7 +39,10 @@ INPUTS_DIR = QUERIES_DIR / "inputs"
 # Tables a query may read, each behind a scope filter. Rows of files, rejects and
 # quarantine belong to files; a file is in scope when every clinic it names is.
 _CLINIC_FILTER = "($scope_all_clinics OR clinic IN (SELECT unnest($scope_clinics)))"
-_THERAPIST_FILTER = "($scope_all_therapists OR clinic || '/' || therapist_id IN (SELECT unnest($scope_therapists)))"
+_THERAPIST_FILTER = (
+    "($scope_all_therapists OR clinic || '/' || therapist_id IN (SELECT unnest($scope_therapists)))"
+    " AND ($scope_all_sites OR clinic || '/' || site IN (SELECT unnest($scope_sites)))"
+)
 _FILE_FILTER = (
     "($scope_all_clinics AND $scope_all_therapists OR ($scope_all_therapists AND file NOT IN ("
     "SELECT file FROM main.file_clinics WHERE clinic NOT IN (SELECT unnest($scope_clinics)))))"
@@ -49,7 +52,7 @@ SCOPED_TABLES = {
     "attended_sessions": f"SELECT * FROM main.attended_sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
     "rated_sessions": f"SELECT * FROM main.rated_sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
     "feedback": (
-        f"SELECT * FROM main.feedback WHERE {_CLINIC_FILTER} AND ($scope_all_therapists OR "
+        f"SELECT * FROM main.feedback WHERE {_CLINIC_FILTER} AND ($scope_all_therapists AND $scope_all_sites OR "
         "(clinic, session_id) IN (SELECT (clinic, session_id) FROM main.sessions WHERE "
         f"{_THERAPIST_FILTER}))"
     ),
@@ -267,7 +270,7 @@ def _bindings(query: Query, params: dict, scope: Scope, settings: dict | None) -
     values = _resolve_params(query, params)
     values.update(scope.params())
     values.update({k: v for k, v in {**DEFAULTS, **(settings or {})}.items()})
-    used = query.bound_names | {"scope_all_clinics", "scope_clinics", "scope_all_therapists", "scope_therapists"}
+    used = query.bound_names | set(EVERYTHING.params())
     return {k: v for k, v in values.items() if k in used}
 
 

@@ -6,11 +6,12 @@ import streamlit as st
 
 from alliance.charts import create_alliance_trend
 from alliance.ui.data import current_store
-from alliance.ui.state import count, period_filter, show_empty_state
+from alliance.ui import filters
+from alliance.ui.state import count, show_empty_state
 
 st.title("Overview")
 snapshot = current_store()
-span = snapshot.query("data_span")
+span = current_store(filtered=False).query("data_span")  # is there any data at all, whatever the filters
 
 if span is None or span.empty or not span["n_sessions"].iloc[0]:
     show_empty_state("the monthly alliance trend")
@@ -19,7 +20,8 @@ if span is None or span.empty or not span["n_sessions"].iloc[0]:
 first = span["first_date"].iloc[0].date().replace(day=1)
 last_day = span["last_date"].iloc[0].date()
 last = last_day.replace(day=calendar.monthrange(last_day.year, last_day.month)[1])
-start, end = period_filter(first, last)
+chosen = filters.current()
+start, end = chosen.start or first, chosen.end or last
 if start > end:
     st.warning("The period ends before it starts: choose a From date before the To date.")
     st.stop()

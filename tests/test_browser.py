@@ -56,7 +56,7 @@ def test_overview_chart_with_cutoff_then_data_page(page, streamlit_server, sampl
     page.screenshot(path=screenshots / "overview.png", full_page=True)
 
     page.locator(NAV_LINK, has_text="Data").click()
-    page.wait_for_url(re.compile(r"/data$"), timeout=LOAD_MS)
+    page.wait_for_url(re.compile(r"/data(\?|$)"), timeout=LOAD_MS)  # the filters ride along in the query
     page.get_by_role("heading", name="Files").wait_for(timeout=LOAD_MS)
     page.locator(DATAFRAME).first.wait_for(timeout=LOAD_MS)
     page.get_by_text(re.compile(r"^\d+ files: \d+ loaded")).wait_for()
@@ -65,26 +65,36 @@ def test_overview_chart_with_cutoff_then_data_page(page, streamlit_server, sampl
     page.screenshot(path=screenshots / "data.png", full_page=True)
 
 
-def test_period_filter_changes_the_chart(page, streamlit_server, sample_home, missing_exports, screenshots):
+def test_filters_from_the_address_change_the_chart_and_a_copied_link_reproduces_it(
+        page, browser, streamlit_server, sample_home, missing_exports, screenshots):
     url = streamlit_server(sample_home, missing_exports)
     open_overview(page, url)
     points_before = page.locator(POINTS).count()
     caption_before = caption_text(page)
-    year = page.get_by_role("spinbutton", name="year, From")
-    later = int(year.text_content()) + 1
-    year.click()
-    page.keyboard.type(str(later))
-    page.get_by_role("heading", name="Overview").click()  # leaving the field commits the date
-    page.get_by_text(re.compile(f"from 01 Jan {later} to")).wait_for(timeout=LOAD_MS)
+    assert page.locator(f"{CHART} .scatterlayer .trace").count() == 2
+    # The period and the sector as a link would carry them.
+    page.goto(url + "/?from=2025-01-01&sector=public")
+    page.get_by_text(re.compile(r"from 01 Jan 2025 to")).wait_for(timeout=LOAD_MS)
     assert caption_text(page) != caption_before
-    # The chart is redrawn after the rerun's text arrives: wait for fewer points, not for a fixed time.
     page.wait_for_function(
         "([selector, before]) => { const n = document.querySelectorAll(selector).length; return n > 0 && n < before; }",
         arg=[POINTS, points_before], timeout=LOAD_MS,
     )
-    assert page.locator(f"{CHART} .scatterlayer .trace").count() == 2
+    assert page.locator(f"{CHART} .scatterlayer .trace").count() == 1
     assert page.locator(CUTOFF_LABEL).all_text_contents() == ["cutoff 36"]
+    # The app keeps the filters in the address: that address, opened anew, shows the same view.
+    page.wait_for_function("() => location.search.includes('sector=public') && location.search.includes('from=2025-01-01')",
+                           timeout=LOAD_MS)
+    copied = page.url
+    caption = caption_text(page)
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    other.goto(copied)
+    other.wait_for_selector(CHART_DRAWN, timeout=LOAD_MS)
+    other.get_by_text(re.compile(r"from 01 Jan 2025 to")).wait_for(timeout=LOAD_MS)
+    assert caption_text(other) == caption
+    assert other.locator(f"{CHART} .scatterlayer .trace").count() == 1
     page.screenshot(path=screenshots / "overview_period.png", full_page=True)
+    other.context.close()
 
 
 def test_first_start_loads_the_exports_with_progress(page, streamlit_server, tmp_path, fresh_exports, screenshots):

@@ -18,9 +18,12 @@ import streamlit as st
 
 from .. import queries, store
 from ..ingest import MappingError
-from ..scope import Scope
+from ..scope import EVERYTHING, Scope
 from ..settings import SettingsError, load_settings
 from . import state
+
+# Where the router keeps the sidebar filters as a scope for this run (see alliance/ui/filters.py).
+FILTER_SCOPE_KEY = "filter_scope"
 
 # A first session may wait this long for another session's ingest before giving up.
 WAIT_FOR_OTHER_INGEST_SECONDS = 180
@@ -66,18 +69,25 @@ class StoreSnapshot:
             st.stop()
 
 
-def current_store() -> StoreSnapshot:
-    """The store this run reads, for the viewer's scope; stops the page with a message if the settings are unusable."""
+def current_store(filtered: bool = True) -> StoreSnapshot:
+    """The store this run reads, seen through the viewer's scope narrowed by the filters they chose.
+
+    Stops the page with a message if the settings are unusable. `filtered=False`
+    ignores the sidebar filters (the access scope still holds).
+    """
     home = store.home_dir()
     try:
         settings = load_settings(home)
     except SettingsError as exc:
         st.error(state.escape_markdown(exc))
         st.stop()
+    scope = state.current_scope()
+    if filtered:
+        scope = scope.narrow(st.session_state.get(FILTER_SCOPE_KEY, EVERYTHING))
     return StoreSnapshot(
         home=str(home),
         version=store.store_version(home),
-        scope=state.current_scope(),
+        scope=scope,
         settings=tuple(sorted(settings.items())),
     )
 

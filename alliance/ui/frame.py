@@ -1,0 +1,45 @@
+"""What every page run starts with: the language, the shared filters, and the pages in the viewer's language."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from .. import i18n
+from ..i18n import t
+from . import filters as view_filters
+from .data import FILTER_SCOPE_KEY, current_store
+
+FILTER_COLUMNS = ["sector", "clinic", "site", "therapist_id", "n_sessions", "first_date", "last_date"]
+
+# (file in pages/, text key of its title, Material icon)
+PAGES = (
+    ("overview.py", "nav.overview", ":material/show_chart:"),
+    ("data.py", "nav.data", ":material/table_view:"),
+)
+
+
+def start() -> view_filters.ViewFilters:
+    """Set the language and draw the filters; keep the filters as a scope for the pages' queries."""
+    access = current_store(filtered=False)
+    options = access.query("filter_options")
+    if options is None:
+        options = pd.DataFrame(columns=FILTER_COLUMNS)
+    chosen = view_filters.sidebar(options)
+    st.session_state[FILTER_SCOPE_KEY] = chosen.scope(options)
+    return chosen
+
+
+def navigation(pages_dir: Path):
+    pages = []
+    for number, (file, title_key, icon) in enumerate(PAGES):
+        path = pages_dir / file
+        if path.exists():
+            pages.append(st.Page(path, title=t(title_key), icon=icon, default=number == 0,
+                                 url_path=path.stem))
+    return st.navigation(pages)
+
+
+def language() -> str:
+    return i18n.language()
