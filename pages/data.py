@@ -1,6 +1,8 @@
 """Data: every file the store has seen, what was loaded from it, and every row that was not."""
 import streamlit as st
 
+from alliance.ui import frame
+
 from alliance.ui.data import current_store
 from alliance.ui.state import count, show_empty_state
 
@@ -41,6 +43,7 @@ def rows_sentence(files) -> str:
     return text
 
 
+frame.ensure()
 st.title("Data")
 snapshot = current_store()
 files = snapshot.query("files")

@@ -4,11 +4,14 @@ import datetime as dt
 
 import streamlit as st
 
+from alliance.ui import frame
+
 from alliance.charts import create_alliance_trend
 from alliance.ui.data import current_store
 from alliance.ui import filters
 from alliance.ui.state import count, show_empty_state
 
+frame.ensure()
 st.title("Overview")
 snapshot = current_store()
 span = current_store(filtered=False).query("data_span")  # is there any data at all, whatever the filters

@@ -72,9 +72,9 @@ def test_overview_draws_public_and_private_with_the_cutoff(monkeypatch, sample_h
 
 def test_overview_period_filter_changes_the_chart(monkeypatch, sample_home, missing_exports):
     at = open_dashboard(monkeypatch, sample_home, missing_exports)
-    start, end = at.date_input(key="start"), at.date_input(key="end")
+    start, end = at.date_input(key="f_from"), at.date_input(key="f_to")
+    assert start.value is None and end.value is None  # no period chosen: the whole span
     whole = months_drawn(chart_spec(at))
-    assert start.value == dt.date.fromisoformat(min(whole) + "-01")
     assert len(whole) > 3
 
     later = dt.date.fromisoformat(sorted(whole)[3] + "-01")
@@ -83,10 +83,30 @@ def test_overview_period_filter_changes_the_chart(monkeypatch, sample_home, miss
     narrowed = months_drawn(chart_spec(at))
     assert min(narrowed) == later.isoformat()[:7]
     assert narrowed == {m for m in whole if m >= later.isoformat()[:7]}
+    assert at.query_params["from"] == later.isoformat()  # the address carries the period
 
-    at.date_input(key="end").set_value(later - dt.timedelta(days=1)).run()
+    at.date_input(key="f_to").set_value(later - dt.timedelta(days=1)).run()
     assert "ends before it starts" in texts(at)
     assert not at.get("plotly_chart")
+
+
+def test_filters_start_from_the_address_and_narrow_every_query(monkeypatch, sample_home, missing_exports):
+    monkeypatch.setenv("ALLIANCE_HOME", str(sample_home))
+    monkeypatch.setenv("ALLIANCE_DATA", str(missing_exports))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.query_params["sector"] = "private"
+    at.query_params["clinic"] = "No Such Clinic"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = chart_spec(at)
+    assert [trace["name"] for trace in spec["data"]] == ["private"]
+    assert at.multiselect(key="f_sector").value == ["private"]
+    # A value the data does not have is left out, with a sentence, not an error.
+    assert any("No Such Clinic" in w.value for w in at.warning)
+    assert at.multiselect(key="f_clinic").value == []
+    at.multiselect(key="f_sector").set_value([]).run()
+    assert sorted(trace["name"] for trace in chart_spec(at)["data"]) == ["private", "public"]
+    assert "sector" not in at.query_params
 
 
 def test_overview_follows_the_cutoff_setting(monkeypatch, sample_home, tmp_path, missing_exports):

@@ -1,6 +1,7 @@
 """What every page run starts with: the language, the shared filters, and the pages in the viewer's language."""
 from __future__ import annotations
 
+import contextvars
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +21,22 @@ PAGES = (
 )
 
 
+# Whether this run has drawn the frame. The router draws it before the page; a page that
+# runs on its own (Streamlit's AppTest runs a page of a `pages/` folder directly on
+# reruns) draws it itself through `ensure`. Each script thread has its own value.
+_drawn = contextvars.ContextVar("alliance_frame_drawn", default=False)
+
+
+def ensure() -> view_filters.ViewFilters:
+    """The filters of this run, drawing the frame if the router has not (pages call this first)."""
+    if _drawn.get():
+        return view_filters.current()
+    return start()
+
+
 def start() -> view_filters.ViewFilters:
     """Set the language and draw the filters; keep the filters as a scope for the pages' queries."""
+    _drawn.set(True)
     access = current_store(filtered=False)
     options = access.query("filter_options")
     if options is None:
@@ -36,8 +51,7 @@ def navigation(pages_dir: Path):
     for number, (file, title_key, icon) in enumerate(PAGES):
         path = pages_dir / file
         if path.exists():
-            pages.append(st.Page(path, title=t(title_key), icon=icon, default=number == 0,
-                                 url_path=path.stem))
+            pages.append(st.Page(path, title=t(title_key), icon=icon, default=number == 0))
     return st.navigation(pages)
 
 
