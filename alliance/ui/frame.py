@@ -17,7 +17,13 @@ FILTER_COLUMNS = ["sector", "clinic", "site", "therapist_id", "n_sessions", "fir
 # (file in pages/, text key of its title, Material icon)
 PAGES = (
     ("overview.py", "nav.overview", ":material/show_chart:"),
+    ("clinics.py", "nav.clinics", ":material/domain:"),
+    ("therapists.py", "nav.therapists", ":material/groups:"),
+    ("supervision.py", "nav.supervision", ":material/supervisor_account:"),
+    ("dual_perspective.py", "nav.dual", ":material/compare_arrows:"),
+    ("feedback.py", "nav.feedback", ":material/chat:"),
     ("data.py", "nav.data", ":material/table_view:"),
+    ("methods.py", "nav.methods", ":material/menu_book:"),
 )
 
 
