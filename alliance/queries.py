@@ -63,6 +63,11 @@ SCOPED_TABLES = {
 }
 
 
+# A text parameter (an id, a search word) is bound as a value, never spliced into SQL; the
+# limit only keeps a pasted page of text from becoming a query.
+MAX_TEXT_PARAM = 200
+
+
 class QueryError(ValueError):
     """An unknown query or parameter; the message is one sentence for the user."""
 
@@ -70,7 +75,7 @@ class QueryError(ValueError):
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str  # date | choice | integer | number
+    type: str  # date | choice | integer | number | text
     choices: tuple[str, ...] = ()
     default: str | None = None
 
@@ -85,6 +90,11 @@ class Param:
             if value not in self.choices:
                 raise QueryError(f"Parameter {self.name} of {query} must be one of {', '.join(self.choices)}.")
             return value
+        if self.type == "text":
+            value = raw.strip()
+            if len(value) > MAX_TEXT_PARAM:
+                raise QueryError(f"Parameter {self.name} of {query} is longer than {MAX_TEXT_PARAM} characters.")
+            return value or None
         if self.type == "integer":
             try:
                 return int(raw)
@@ -139,7 +149,7 @@ def _parse_query(path: Path) -> Query:
             uses = tuple(x.strip() for x in u.group(1).split(",") if x.strip())
         elif m:
             name, spec, default = m.groups()
-            if spec in ("date", "integer", "number"):
+            if spec in ("date", "integer", "number", "text"):
                 params.append(Param(name, spec, default=default))
             else:
                 params.append(Param(name, "choice", tuple(spec.split("|")), default))
@@ -260,6 +270,11 @@ def _resolve_params(query: Query | PythonQuery, params: dict) -> dict:
             value = given[p.name]
             if p.type == "choice" and value not in p.choices:
                 raise QueryError(f"Parameter {p.name} of {query.name} must be one of {', '.join(p.choices)}.")
+            if p.type == "text" and value is not None:
+                if not isinstance(value, str):
+                    raise QueryError(f"Parameter {p.name} of {query.name} must be text.")
+                if len(value) > MAX_TEXT_PARAM:
+                    raise QueryError(f"Parameter {p.name} of {query.name} is longer than {MAX_TEXT_PARAM} characters.")
             values[p.name] = value
         else:
             values[p.name] = p.parse(p.default, query.name) if p.default is not None else None
