@@ -281,3 +281,25 @@ def test_query_files_read_only_scoped_tables():
         code = "\n".join(line for line in path.read_text(encoding="utf-8").lower().splitlines()
                          if not line.lstrip().startswith("--"))
         assert not forbidden.search(code), (path.name, forbidden.search(code))
+
+
+def test_text_parameters_are_bound_values_with_a_length_limit(tmp_path):
+    """A text parameter carrying SQL is only ever a value; an over-long one is refused in a sentence."""
+    s1, f1 = client_course("K1", [38, 30, 39])
+    home = build(tmp_path, s1, f1)
+    query = queries.Query("probe", "", "SELECT count(*) AS n FROM sessions WHERE client_id = $client_id",
+                          (queries.Param("client_id", "text"),))
+    con = open_reader(home)
+    try:
+        bindings = queries._bindings(query, {"client_id": "K1"}, queries.EVERYTHING, None)
+        assert con.execute(query.full_sql, bindings).fetchone() == (3,)
+        hostile = "K1' OR '1'='1"
+        bindings = queries._bindings(query, {"client_id": hostile}, queries.EVERYTHING, None)
+        assert con.execute(query.full_sql, bindings).fetchone() == (0,)
+    finally:
+        con.close()
+    with pytest.raises(queries.QueryError, match="longer than 200 characters"):
+        queries._bindings(query, {"client_id": "x" * 201}, queries.EVERYTHING, None)
+    with pytest.raises(queries.QueryError, match="must be text"):
+        queries._bindings(query, {"client_id": 7}, queries.EVERYTHING, None)
+    assert queries.Param("client_id", "text").parse("  K1 ", "probe") == "K1"
