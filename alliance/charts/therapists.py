@@ -1,0 +1,193 @@
+"""The fair therapist comparison: the funnel plot and the forest plot of shrunken estimates."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import i18n
+from ..i18n import t
+from .colors import REFERENCE_COLOR, color_map
+
+FUNNEL_COLUMNS = ("clinic", "therapist_id", "site", "n_clients", "n_rated", "mean_srs", "overall_mean",
+                  "overall_sd", "outside_95", "outside_998", "too_few")
+EFFECTS_COLUMNS = ("clinic", "therapist_id", "n_clients", "n_rated", "raw_mean", "estimate", "ci_low", "ci_high",
+                   "too_few", "rank")
+# The funnel-plot method fixes these z values (docs/methods_figures.md); they are not clinic settings.
+Z_95, Z_998 = 1.96, 3.09
+# Therapists not judged are drawn in this grey, hollow, so they never look like a site's colour.
+NOT_JUDGED_COLOR = "#9E9E9E"
+ROW_HEIGHT = 22
+
+
+def _check(df: pd.DataFrame, required: tuple[str, ...], who: str, query: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{who} needs a DataFrame of the {query} query, not {type(df).__name__}.")
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ValueError(f"{who} needs the columns of the {query} query; missing: {', '.join(missing)}.")
+
+
+def _base(fig: go.Figure, **layout) -> go.Figure:
+    # The legend names the group even when only one is left by a filter (plotly hides a lone one).
+    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10), hovermode="closest", showlegend=True,
+                      separators=i18n.plotly_separators(), **layout)
+    return fig
+
+
+def _empty(fig: go.Figure, sentence: str) -> go.Figure:
+    fig.add_annotation(text=sentence, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                       font=dict(size=16))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def therapist_label(clinic: pd.Series, therapist_id: pd.Series) -> pd.Series:
+    """A therapist as the figures name them: the id, with its clinic only when the id is not unique."""
+    clinic, therapist_id = clinic.astype(str), therapist_id.astype(str)
+    shared = therapist_id.map(pd.DataFrame({"c": clinic, "t": therapist_id}).groupby("t")["c"].nunique()) > 1
+    return therapist_id.where(~shared, therapist_id + " (" + clinic + ")")
+
+
+def _verdict(rows: pd.DataFrame) -> pd.Series:
+    too_few = rows["too_few"].fillna(False).astype(bool)
+    out98 = rows["outside_998"].astype(object)
+    out95 = rows["outside_95"].astype(object)
+    verdict = pd.Series(t("therapists.verdict.inside"), index=rows.index, dtype=object)
+    for side in ("above", "below"):
+        verdict = verdict.mask(out95 == side, t(f"therapists.verdict.{side}_95"))
+        verdict = verdict.mask(out98 == side, t(f"therapists.verdict.{side}_998"))
+    return verdict.mask(too_few, t("therapists.verdict.too_few"))
+
+
+def create_funnel(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
+    """Each therapist's mean SRS against rated sessions, inside 95 % and 99.8 % control limits.
+
+    Points are coloured by site (`colors` maps site -> colour; pass every site's colour so a
+    site keeps it whatever the filter); therapists with too few clients are grey, hollow and
+    not judged. The limits are drawn as smooth curves from the overall mean and SD.
+    """
+    _check(df, FUNNEL_COLUMNS, "create_funnel", "funnel")
+    fig = _base(go.Figure(), legend=dict(title=dict(text=t("therapists.funnel.site")), orientation="h",
+                                         yanchor="bottom", y=1.02, x=0))
+    if df.empty:
+        return _empty(fig, t("therapists.funnel.empty"))
+
+    rows = df.copy()
+    rows["label"] = therapist_label(rows["clinic"], rows["therapist_id"])
+    rows["verdict"] = _verdict(rows)
+    too_few = rows["too_few"].fillna(False).astype(bool)
+    mean = float(rows["overall_mean"].iloc[0])
+    sd = float(rows["overall_sd"].iloc[0]) if pd.notna(rows["overall_sd"].iloc[0]) else float("nan")
+    low_n, high_n = float(rows["n_rated"].min()), float(rows["n_rated"].max())
+    n_grid = np.linspace(max(1.0, low_n * 0.8), high_n * 1.1 + 1, 120)
+
+    if np.isfinite(sd) and sd > 0:
+        for z, key, dash, sign_label in ((Z_998, "therapists.funnel.limit_998", "dot", 1),
+                                         (Z_95, "therapists.funnel.limit_95", "dash", -1)):
+            half = z * sd / np.sqrt(n_grid)
+            name = t(key)
+            for sign, show in ((1, True), (-1, False)):
+                fig.add_trace(go.Scatter(
+                    x=n_grid, y=mean + sign * half, mode="lines", name=name, legendgroup=name,
+                    showlegend=show, hoverinfo="skip", line=dict(color=REFERENCE_COLOR, dash=dash, width=1.2),
+                ))
+            # Label the limits at their right end (99.8 % on the upper curve, 95 % on the lower, so
+            # the two labels never overlap); no legend is needed to read them.
+            fig.add_annotation(x=n_grid[-1], y=mean + sign_label * half[-1], text=name, showarrow=False,
+                               xanchor="left", yanchor="bottom" if sign_label > 0 else "top",
+                               font=dict(color=REFERENCE_COLOR, size=11))
+    fig.add_hline(y=mean, line=dict(color=REFERENCE_COLOR, width=1),
+                  annotation=dict(text=t("therapists.funnel.overall", value=i18n.number(mean, 2)),
+                                  font=dict(color=REFERENCE_COLOR)),
+                  annotation_position="top left")
+
+    judged = rows[~too_few]
+    sites = sorted(judged["site"].astype(str).unique())
+    palette = dict(colors) if colors is not None else color_map(sites)
+    hover = "<b>%{text}</b><br>" + t("therapists.funnel.hover") + "<extra></extra>"
+    for site in sites:
+        part = judged[judged["site"].astype(str) == site]
+        fig.add_trace(go.Scatter(
+            x=part["n_rated"], y=part["mean_srs"], mode="markers", name=site, text=part["label"],
+            marker=dict(color=palette.get(site), size=10, line=dict(color="white", width=1)),
+            customdata=part[["n_clients", "verdict"]].to_numpy(dtype=object), hovertemplate=hover,
+        ))
+    few = rows[too_few]
+    if len(few):
+        fig.add_trace(go.Scatter(
+            x=few["n_rated"], y=few["mean_srs"], mode="markers", name=t("therapists.funnel.too_few"),
+            text=few["label"],
+            marker=dict(color="rgba(0,0,0,0)", size=10, line=dict(color=NOT_JUDGED_COLOR, width=2)),
+            customdata=few[["n_clients", "verdict"]].to_numpy(dtype=object), hovertemplate=hover,
+        ))
+    values = pd.concat([rows["mean_srs"].astype(float), pd.Series([mean])])
+    if np.isfinite(sd) and sd > 0:
+        values = pd.concat([values, pd.Series([mean - Z_998 * sd / np.sqrt(n_grid[0]),
+                                               mean + Z_998 * sd / np.sqrt(n_grid[0])])])
+    pad = max(0.5, 0.05 * float(values.max() - values.min()))
+    fig.update_yaxes(title_text=t("therapists.funnel.y"),
+                     range=[max(0.0, float(values.min()) - pad), min(40.5, float(values.max()) + pad)])
+    fig.update_xaxes(title_text=t("therapists.funnel.x"), range=[0, n_grid[-1] * 1.12], rangemode="tozero")
+    return fig
+
+
+def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
+    """A forest plot of the `therapist_effects` query: estimates with 95 % intervals, ordered by estimate.
+
+    Ranked therapists come first (highest on top); those with too few clients follow in a block
+    of their own, grey and hollow, unranked. Points are coloured by `site` when the frame has
+    that column (else by clinic) through `colors`. Therapists without an estimate are left out.
+    """
+    _check(df, EFFECTS_COLUMNS, "create_therapist_effects", "therapist_effects")
+    # The legend stands to the right, clear of the labelled average line above the plot.
+    fig = _base(go.Figure(), legend=dict(yanchor="top", y=1, x=1.02))
+    rows = df[df["estimate"].notna()].copy() if len(df) else df
+    if rows.empty:
+        return _empty(fig, t("therapists.effects.empty") if df.empty else t("therapists.effects.not_fitted"))
+
+    rows["label"] = therapist_label(rows["clinic"], rows["therapist_id"])
+    too_few = rows["too_few"].fillna(False).astype(bool)
+    n_ranked = int((~too_few).sum())
+    rows["rank_text"] = [
+        t("therapists.verdict.too_few") if few else t("therapists.effects.rank", rank=int(r), of=n_ranked)
+        if pd.notna(r) else "" for few, r in zip(too_few, rows["rank"])
+    ]
+    # Plotly draws the first category at the bottom: the too-few block first, then the ranked from low to high.
+    ranked = rows[~too_few].sort_values(["estimate", "clinic", "therapist_id"])
+    few = rows[too_few].sort_values(["estimate", "clinic", "therapist_id"])
+    order = list(few["label"]) + list(ranked["label"])
+    color_by = "site" if "site" in rows.columns else "clinic"
+    groups = sorted(ranked[color_by].astype(str).unique())
+    palette = dict(colors) if colors is not None else color_map(groups)
+    hover = "<b>%{y}</b><br>" + t("therapists.effects.hover") + "<extra></extra>"
+
+    def trace(part: pd.DataFrame, name: str, color: str, hollow: bool) -> go.Scatter:
+        return go.Scatter(
+            x=part["estimate"], y=part["label"], mode="markers", name=name,
+            error_x=dict(type="data", symmetric=False, array=part["ci_high"] - part["estimate"],
+                         arrayminus=part["estimate"] - part["ci_low"], color=color, thickness=1.5, width=0),
+            marker=dict(color="rgba(0,0,0,0)" if hollow else color, size=9,
+                        line=dict(color=color, width=2 if hollow else 1)),
+            customdata=part[["ci_low", "ci_high", "raw_mean", "n_clients", "n_rated", "rank_text"]].to_numpy(dtype=object),
+            hovertemplate=hover,
+        )
+
+    for group in groups:
+        fig.add_trace(trace(ranked[ranked[color_by].astype(str) == group], group, palette.get(group), False))
+    if len(few):
+        fig.add_trace(trace(few, t("therapists.effects.too_few"), NOT_JUDGED_COLOR, True))
+        # A thin line between the ranked and the unranked block.
+        fig.add_hline(y=len(few) - 0.5, line=dict(color=NOT_JUDGED_COLOR, width=1, dash="dot"))
+    average = float(rows["estimate"].mean())
+    fig.add_vline(x=average, line=dict(color=REFERENCE_COLOR, dash="dash", width=1),
+                  annotation=dict(text=t("therapists.effects.average", value=i18n.number(average, 2)),
+                                  font=dict(color=REFERENCE_COLOR)),
+                  annotation_position="top")
+    fig.update_yaxes(categoryorder="array", categoryarray=order, type="category", automargin=True)
+    fig.update_xaxes(title_text=t("therapists.effects.x"))
+    fig.update_layout(height=max(320, 140 + ROW_HEIGHT * len(order)))
+    return fig

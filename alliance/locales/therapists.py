@@ -1,0 +1,165 @@
+"""Texts of the Therapists page and its charts (the funnel plot and the shrunken estimates)."""
+TEXT = {
+    "therapists.title": {"en": "Therapists: a fair comparison", "nb": "Terapeuter: en rettferdig sammenligning"},
+    "therapists.intro": {
+        "en": "How the clients of each therapist rate the alliance, compared in a way that allows for chance "
+              "and for caseload size. Use it to start a conversation in supervision, not to judge.",
+        "nb": "Hvordan klientene til hver terapeut vurderer alliansen, sammenlignet på en måte som tar hensyn "
+              "til tilfeldigheter og størrelsen på klientgruppen. Bruk det til å starte en samtale i veiledning, "
+              "ikke til å dømme.",
+    },
+    "therapists.caveat": {
+        "en": "Small caseloads are noisy: with few clients, one very happy or very unhappy client moves a "
+              "therapist's mean a long way. Therapists with fewer than {n} clients are drawn grey and hollow "
+              "and are neither judged nor ranked.",
+        "nb": "Små klientgrupper gir mye støy: med få klienter kan én svært fornøyd eller misfornøyd klient flytte "
+              "terapeutens gjennomsnitt langt. Terapeuter med færre enn {n} klienter vises grå og hule og blir "
+              "verken vurdert eller rangert.",
+    },
+    "therapists.no_data": {"en": "the therapist comparison", "nb": "terapeutsammenligningen"},
+    # Funnel plot
+    "therapists.funnel.heading": {"en": "Funnel plot: mean SRS against rated sessions",
+                                  "nb": "Traktdiagram: gjennomsnittlig SRS mot vurderte timer"},
+    "therapists.funnel.empty": {"en": "No rated sessions in this selection, so no therapist to compare.",
+                                "nb": "Ingen vurderte timer i dette utvalget, så ingen terapeut å sammenligne."},
+    "therapists.funnel.x": {"en": "Rated sessions", "nb": "Vurderte timer"},
+    "therapists.funnel.y": {"en": "Mean client SRS (0–40)", "nb": "Gjennomsnittlig klient-SRS (0–40)"},
+    "therapists.funnel.overall": {"en": "overall mean {value}", "nb": "samlet gjennomsnitt {value}"},
+    "therapists.funnel.limit_95": {"en": "95 % limits", "nb": "95 %-grenser"},
+    "therapists.funnel.limit_998": {"en": "99.8 % limits", "nb": "99,8 %-grenser"},
+    "therapists.funnel.too_few": {"en": "too few clients (not judged)", "nb": "for få klienter (ikke vurdert)"},
+    "therapists.funnel.site": {"en": "Site", "nb": "Sted"},
+    "therapists.funnel.hover": {
+        "en": "Mean SRS %{y:.2f}<br>%{x} rated sessions, %{customdata[0]} clients<br>%{customdata[1]}",
+        "nb": "Gjennomsnittlig SRS %{y:.2f}<br>%{x} vurderte timer, %{customdata[0]} klienter<br>%{customdata[1]}",
+    },
+    "therapists.verdict.inside": {"en": "inside the limits", "nb": "innenfor grensene"},
+    "therapists.verdict.above_95": {"en": "above the 95 % limit", "nb": "over 95 %-grensen"},
+    "therapists.verdict.below_95": {"en": "below the 95 % limit", "nb": "under 95 %-grensen"},
+    "therapists.verdict.above_998": {"en": "above the 99.8 % limit", "nb": "over 99,8 %-grensen"},
+    "therapists.verdict.below_998": {"en": "below the 99.8 % limit", "nb": "under 99,8 %-grensen"},
+    "therapists.verdict.too_few": {"en": "too few clients: not judged", "nb": "for få klienter: ikke vurdert"},
+    "therapists.funnel.caption": {
+        "en": "Each point is a therapist: across, the number of rated sessions; up, the mean client SRS. The funnel "
+              "is the range chance alone gives around the overall mean ({mean}) at that many sessions. "
+              "{outside} of {judged} judged therapists lie outside the 99.8 % limits.",
+        "nb": "Hvert punkt er en terapeut: bortover antall vurderte timer, oppover gjennomsnittlig klient-SRS. "
+              "Trakten er spennet tilfeldigheter alene gir rundt samlet gjennomsnitt ({mean}) ved så mange timer. "
+              "{outside} av {judged} vurderte terapeuter ligger utenfor 99,8 %-grensene.",
+    },
+    "therapists.funnel.too_narrow": {
+        "en": "The limits treat every session as independent. They are not: a client who rates high rates high "
+              "every time, so a therapist's mean moves with who their clients are much more than the limits allow. "
+              "The limits are therefore too narrow, and more therapists fall outside them than chance would put "
+              "there. Read a point outside as \"larger than session-to-session noise\", and use the model-based "
+              "estimates below for any judgement.",
+        "nb": "Grensene behandler hver time som uavhengig. Det er de ikke: en klient som vurderer høyt, vurderer "
+              "høyt hver gang, så terapeutens gjennomsnitt avhenger mye mer av hvem klientene er enn grensene tar "
+              "høyde for. Grensene er derfor for smale, og flere terapeuter havner utenfor enn tilfeldigheter "
+              "skulle tilsi. Les et punkt utenfor som «større enn støyen fra time til time», og bruk de "
+              "modellbaserte estimatene nedenfor til enhver vurdering.",
+    },
+    # Shrunken estimates
+    "therapists.effects.heading": {"en": "Model-based estimates with 95 % intervals",
+                                   "nb": "Modellbaserte estimater med 95 %-intervaller"},
+    "therapists.effects.adjust": {"en": "Allow for how distressed clients were at intake (intake ORS)",
+                                  "nb": "Ta hensyn til hvor plaget klientene var ved oppstart (ORS ved inntak)"},
+    "therapists.effects.adjust_help": {
+        "en": "Compares therapists at an average case mix; clients without an ORS in the period are left out.",
+        "nb": "Sammenligner terapeutene ved en gjennomsnittlig klientsammensetning; klienter uten ORS i perioden "
+              "utelates.",
+    },
+    "therapists.effects.empty": {"en": "No therapist estimates for this selection.",
+                                 "nb": "Ingen terapeutestimater for dette utvalget."},
+    "therapists.effects.not_fitted": {"en": "The model could not be fitted for this selection.",
+                                      "nb": "Modellen kunne ikke tilpasses for dette utvalget."},
+    "therapists.effects.x": {"en": "Expected session SRS of an average client (95 % interval)",
+                             "nb": "Forventet SRS per time for en gjennomsnittlig klient (95 %-intervall)"},
+    "therapists.effects.ranked": {"en": "ranked", "nb": "rangert"},
+    "therapists.effects.too_few": {"en": "too few clients (not ranked)", "nb": "for få klienter (ikke rangert)"},
+    "therapists.effects.average": {"en": "average of the estimates {value}",
+                                   "nb": "gjennomsnitt av estimatene {value}"},
+    "therapists.effects.hover": {
+        "en": "Estimate %{x:.2f} (95 % interval %{customdata[0]:.2f} to %{customdata[1]:.2f})<br>"
+              "Plain mean %{customdata[2]:.2f}<br>%{customdata[3]} clients, %{customdata[4]} rated sessions"
+              "<br>%{customdata[5]}",
+        "nb": "Estimat %{x:.2f} (95 %-intervall %{customdata[0]:.2f} til %{customdata[1]:.2f})<br>"
+              "Vanlig gjennomsnitt %{customdata[2]:.2f}<br>%{customdata[3]} klienter, %{customdata[4]} vurderte "
+              "timer<br>%{customdata[5]}",
+    },
+    "therapists.effects.rank": {"en": "rank {rank} of {of}", "nb": "rangert {rank} av {of}"},
+    "therapists.effects.caption": {
+        "en": "Each therapist's estimate is pulled towards the overall level, the more so the less data there is "
+              "(shrinkage), and it allows for the usual rise of the alliance over the first sessions. Look at the "
+              "intervals before the order: therapists whose intervals overlap broadly are not shown to differ. "
+              "Clients are not assigned at random, so a difference may still reflect the clients.",
+        "nb": "Hver terapeuts estimat trekkes mot det samlede nivået, desto mer jo mindre data det er (krymping), "
+              "og tar hensyn til at alliansen vanligvis stiger de første timene. Se på intervallene før "
+              "rekkefølgen: terapeuter med intervaller som overlapper mye, er ikke vist å være forskjellige. "
+              "Klientene er ikke tilfeldig fordelt, så en forskjell kan fortsatt skyldes klientene.",
+    },
+    "therapists.effects.adjusted_note": {
+        "en": "Adjusted for intake ORS: {n} client(s) without an ORS in the period are left out.",
+        "nb": "Justert for ORS ved inntak: {n} klient(er) uten ORS i perioden er utelatt.",
+    },
+    # Intraclass correlation
+    "therapists.icc.heading": {"en": "How much of the variation lies with therapists",
+                               "nb": "Hvor mye av variasjonen som ligger hos terapeutene"},
+    "therapists.icc.statement": {
+        "en": "{icc} ({interval}) of the variation in session alliance scores (allowing for the usual rise over "
+              "the first sessions) lies between therapists, {client} between clients of the same therapist and "
+              "{session} between sessions of the same client.",
+        "nb": "{icc} ({interval}) av variasjonen i allianseskårene per time (når den vanlige stigningen de første "
+              "timene er tatt hensyn til) ligger mellom terapeuter, {client} mellom klienter hos samme terapeut og "
+              "{session} mellom timer hos samme klient.",
+    },
+    "therapists.icc.interval": {"en": "95 % interval {low} to {high}", "nb": "95 %-intervall {low} til {high}"},
+    "therapists.icc.no_interval": {"en": "no interval", "nb": "uten intervall"},
+    "therapists.icc.meaning": {
+        "en": "For supervision: {within} of the variation lies within caseloads, between clients and between "
+              "sessions, not between therapists. Who a therapist's clients are matters more than who the "
+              "therapist is, so any ranking of therapists is uncertain: neighbouring ranks can easily swap with "
+              "other clients or another period. A therapist share of this size still says that working on "
+              "alliance skills in supervision can matter.",
+        "nb": "For veiledning: {within} av variasjonen ligger innenfor klientgruppene, mellom klienter og mellom "
+              "timer, ikke mellom terapeuter. Hvem klientene er betyr mer enn hvem terapeuten er, så enhver "
+              "rangering av terapeuter er usikker: naboplasser kan lett bytte plass med andre klienter eller en "
+              "annen periode. En terapeutandel av denne størrelsen sier likevel at arbeid med allianseferdigheter "
+              "i veiledning kan ha betydning.",
+    },
+    "therapists.icc.few": {
+        "en": "With only {n} therapists in view the share itself is uncertain and its interval too narrow.",
+        "nb": "Med bare {n} terapeuter i utvalget er andelen i seg selv usikker og intervallet for smalt.",
+    },
+    "therapists.icc.unavailable": {
+        "en": "The therapist share cannot be estimated for this selection (for example with one therapist).",
+        "nb": "Terapeutandelen kan ikke anslås for dette utvalget (for eksempel med én terapeut).",
+    },
+    # Summary table
+    "therapists.summary.heading": {"en": "Summary per therapist", "nb": "Oppsummering per terapeut"},
+    "therapists.summary.caption": {
+        "en": "{n} therapists. Rated sessions are attended sessions with a client SRS; low means below the cutoff "
+              "{cutoff}; discrepancy is client minus therapist WAI-SR. Check the number of clients before the "
+              "mean: small caseloads are noisy.",
+        "nb": "{n} terapeuter. Vurderte timer er gjennomførte timer med klient-SRS; lav betyr under grensen "
+              "{cutoff}; avvik er klientens minus terapeutens WAI-SR. Se på antall klienter før gjennomsnittet: "
+              "små klientgrupper gir mye støy.",
+    },
+    "therapists.col.clinic": {"en": "Clinic", "nb": "Klinikk"},
+    "therapists.col.therapist": {"en": "Therapist", "nb": "Terapeut"},
+    "therapists.col.site": {"en": "Site", "nb": "Sted"},
+    "therapists.col.sector": {"en": "Sector", "nb": "Sektor"},
+    "therapists.col.n_clients": {"en": "Clients", "nb": "Klienter"},
+    "therapists.col.n_sessions": {"en": "Attended sessions", "nb": "Gjennomførte timer"},
+    "therapists.col.n_rated": {"en": "Rated sessions", "nb": "Vurderte timer"},
+    "therapists.col.mean_srs": {"en": "Mean SRS", "nb": "Gjennomsnittlig SRS"},
+    "therapists.col.pct_low": {"en": "% low alliance", "nb": "% lav allianse"},
+    "therapists.col.n_ruptures": {"en": "Ruptures", "nb": "Brudd"},
+    "therapists.col.pct_repaired": {"en": "% repaired", "nb": "% reparert"},
+    "therapists.col.mean_discrepancy": {"en": "WAI discrepancy (client − therapist)",
+                                        "nb": "WAI-avvik (klient − terapeut)"},
+    "therapists.col.completion_rate": {"en": "% completion", "nb": "% utfylling"},
+    "therapists.col.too_few": {"en": "Too few clients", "nb": "For få klienter"},
+    "therapists.col.estimate": {"en": "Model estimate", "nb": "Modellestimat"},
+    "therapists.col.rank": {"en": "Rank", "nb": "Rangering"},
+}

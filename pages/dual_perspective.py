@@ -1,0 +1,101 @@
+"""Dual perspective: client and therapist WAI-SR at the same sessions, by therapist, over sessions and by subscale."""
+import streamlit as st
+
+from alliance.ui import frame
+
+from alliance import i18n
+from alliance.charts.colors import SECTOR_COLORS, color_map
+from alliance.charts.dual import (
+    create_discrepancy_by_therapist,
+    create_discrepancy_development,
+    create_wai_pairs_scatter,
+    create_wai_profiles,
+    discrepancy_intervals,
+)
+from alliance.charts.therapists import therapist_label
+from alliance.i18n import t
+from alliance.ui import filters
+from alliance.ui.data import current_store
+from alliance.ui.state import show_empty_state
+
+frame.ensure()
+st.title(t("dual.title"))
+snapshot = current_store()
+everything = current_store(filtered=False)
+span = everything.query("data_span")  # is there any data at all, whatever the filters
+if span is None or span.empty or not span["n_sessions"].iloc[0]:
+    show_empty_state(t("dual.no_data"))
+    st.stop()
+
+chosen = filters.current()
+if chosen.start and chosen.end and chosen.start > chosen.end:
+    st.warning(t("filters.bad_period"))
+    st.stop()
+period = chosen.period()
+
+pairs = snapshot.query("wai_pairs", **period)
+if pairs.empty:
+    st.info(t("dual.no_pairs"))
+    st.stop()
+
+# Every clinic and site the store knows, so each keeps its colour whatever the filters leave.
+options = everything.query("filter_options")
+colors = {**color_map(set(options["clinic"].astype(str)) | set(options["site"].astype(str))), **SECTOR_COLORS}
+
+st.caption(t("dual.intro"))
+
+# --------------------------------------------------------------------------- scatter of pairs
+st.subheader(t("dual.scatter.heading"))
+st.plotly_chart(create_wai_pairs_scatter(pairs, colors=colors), key="dual_scatter", config={"displaylogo": False})
+difference = pairs["client_wai"] - pairs["therapist_wai"]
+st.caption(t("dual.scatter.caption", n=i18n.integer(len(pairs)),
+             clients=i18n.integer(len(pairs[["clinic", "client_id"]].drop_duplicates())),
+             therapists=i18n.integer(len(pairs[["clinic", "therapist_id"]].drop_duplicates())),
+             above=i18n.percent(100 * (difference > 0).mean(), 0),
+             below=i18n.percent(100 * (difference < 0).mean(), 0)))
+
+# --------------------------------------------------------------------------- discrepancy by therapist
+st.subheader(t("dual.therapist.heading"))
+by_therapist = snapshot.query("dual_perspective", **period)
+by_therapist = by_therapist.merge(discrepancy_intervals(pairs)[["clinic", "therapist_id", "ci_low", "ci_high"]],
+                                  on=["clinic", "therapist_id"], how="left")
+st.plotly_chart(create_discrepancy_by_therapist(by_therapist, colors=colors), key="dual_by_therapist",
+                config={"displaylogo": False})
+st.caption(t("dual.therapist.caption"))
+columns = ["clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai", "mean_discrepancy",
+           "ci_low", "ci_high", "correlation"]
+names = {c: t(f"dual.col.{'therapist' if c == 'therapist_id' else c}") for c in columns}
+number = st.column_config.NumberColumn
+st.dataframe(
+    by_therapist[columns].rename(columns=names), hide_index=True, width="stretch",
+    height=min(38 + 35 * len(by_therapist), 1100),  # every therapist of a clinic without scrolling
+    column_config={names[c]: number(format="%.3f" if c == "correlation" else "%.2f")
+                   for c in columns if c not in ("clinic", "therapist_id", "n_pairs")},
+)
+
+# --------------------------------------------------------------------------- convergence over sessions
+st.subheader(t("dual.development.heading"))
+group = st.segmented_control(t("dual.development.group"), ["sector", "clinic", "site"], default="sector",
+                             format_func=lambda g: t(f"dual.group.{g}"), key="dual_group") or "sector"
+development = snapshot.query("discrepancy_development", **period, group=group)
+st.plotly_chart(create_discrepancy_development(development, colors=colors,
+                                               group_label=t(f"dual.group.{group}").capitalize()),
+                key="dual_development", config={"displaylogo": False})
+st.caption(t("dual.development.caption"))
+
+# --------------------------------------------------------------------------- goal, task and bond
+st.subheader(t("dual.profiles.heading"))
+level = st.segmented_control(t("dual.profiles.level"), ["clinic", "therapist"], default="clinic",
+                             format_func=lambda g: t(f"dual.group.{g}"), key="dual_level") or "clinic"
+profiles = snapshot.query("profiles", **period, level=level)
+if level == "therapist" and len(profiles):
+    # The query names a therapist clinic/therapist_id: show the id, coloured by its clinic.
+    parts = profiles["group"].astype(str).str.partition("/")
+    labels = therapist_label(parts[0], parts[2])
+    profile_colors = dict(zip(labels, (colors.get(c) for c in parts[0])))
+    profiles = profiles.assign(group=labels)
+else:
+    profile_colors = colors
+st.plotly_chart(create_wai_profiles(profiles, colors=profile_colors), key="dual_profiles",
+                config={"displaylogo": False})
+st.caption(t("dual.profiles.caption"))

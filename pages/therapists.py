@@ -1,0 +1,111 @@
+"""Therapists: the fair comparison (funnel plot, shrunken estimates, the therapist share, the summary table)."""
+import streamlit as st
+
+from alliance.ui import frame
+
+from alliance import i18n
+from alliance.charts.colors import color_map
+from alliance.charts.therapists import create_funnel, create_therapist_effects
+from alliance.i18n import t
+from alliance.ui import filters
+from alliance.ui.data import current_store
+from alliance.ui.state import show_empty_state
+
+frame.ensure()
+st.title(t("therapists.title"))
+snapshot = current_store()
+everything = current_store(filtered=False)
+span = everything.query("data_span")  # is there any data at all, whatever the filters
+if span is None or span.empty or not span["n_sessions"].iloc[0]:
+    show_empty_state(t("therapists.no_data"))
+    st.stop()
+
+chosen = filters.current()
+if chosen.start and chosen.end and chosen.start > chosen.end:
+    st.warning(t("filters.bad_period"))
+    st.stop()
+period = chosen.period()
+min_clients = int(snapshot.setting("min_clients"))
+
+funnel = snapshot.query("funnel", **period)
+if funnel.empty:
+    st.info(t("empty.no_selection"))
+    st.stop()
+
+# Every site and clinic the store knows, so each keeps its colour whatever the filters leave.
+options = everything.query("filter_options")
+colors = color_map(set(options["clinic"].astype(str)) | set(options["site"].astype(str)))
+
+st.caption(t("therapists.intro"))
+st.info(t("therapists.caveat", n=min_clients))
+
+# --------------------------------------------------------------------------- funnel plot
+st.subheader(t("therapists.funnel.heading"))
+st.plotly_chart(create_funnel(funnel, colors=colors), key="therapists_funnel", config={"displaylogo": False})
+judged = funnel[~funnel["too_few"].astype(bool)]
+st.caption(t("therapists.funnel.caption", mean=i18n.number(funnel["overall_mean"].iloc[0], 2),
+             outside=i18n.integer(int(judged["outside_998"].notna().sum())),
+             judged=i18n.integer(len(judged))))
+st.warning(t("therapists.funnel.too_narrow"), icon=":material/info:")
+
+# --------------------------------------------------------------------------- shrunken estimates
+st.subheader(t("therapists.effects.heading"))
+adjusted = st.toggle(t("therapists.effects.adjust"), key="therapists_adjust", help=t("therapists.effects.adjust_help"))
+adjust = "intake_ors" if adjusted else "none"
+effects = snapshot.query("therapist_effects", **period, adjust=adjust)
+sites = funnel[["clinic", "therapist_id", "site"]]
+effects = effects.merge(sites, on=["clinic", "therapist_id"], how="left")
+st.plotly_chart(create_therapist_effects(effects, colors=colors), key="therapists_effects",
+                config={"displaylogo": False})
+if adjusted and len(effects):
+    missing = effects["note"].astype(str).str.extract(r"(\d+) client\(s\) without an ORS")[0].dropna()
+    if len(missing):
+        st.caption(t("therapists.effects.adjusted_note", n=i18n.integer(int(missing.iloc[0]))))
+st.caption(t("therapists.effects.caption"))
+
+# --------------------------------------------------------------------------- therapist share (ICC)
+st.subheader(t("therapists.icc.heading"))
+icc = snapshot.query("therapist_icc", **period, adjust=adjust)
+row = icc.iloc[0] if len(icc) else None
+if row is None or not bool(row["converged"]) or row["icc"] != row["icc"]:
+    st.info(t("therapists.icc.unavailable"))
+else:
+    share = float(row["icc"])
+    client_share = float(row["client_icc"])
+    interval = (t("therapists.icc.interval", low=i18n.percent(100 * row["icc_ci_low"], 1),
+                  high=i18n.percent(100 * row["icc_ci_high"], 1))
+                if row["icc_ci_low"] == row["icc_ci_low"] else t("therapists.icc.no_interval"))
+    statement = t("therapists.icc.statement", icc=i18n.percent(100 * share, 1), interval=interval,
+                  client=i18n.percent(100 * client_share, 1),
+                  session=i18n.percent(100 * (1 - share - client_share), 1))
+    # The model's own sentence in English; the same numbers in the viewer's words otherwise.
+    st.text(row["statement"] if i18n.language() == "en" and row["statement"] else statement)
+    st.markdown(t("therapists.icc.meaning", within=i18n.percent(100 * (1 - share), 0)))
+    if int(row["n_therapists"]) < 20:
+        st.caption(t("therapists.icc.few", n=int(row["n_therapists"])))
+
+# --------------------------------------------------------------------------- summary table
+st.subheader(t("therapists.summary.heading"))
+summary = snapshot.query("therapist_summary", **period)
+table = summary.merge(funnel[["clinic", "therapist_id", "too_few"]], on=["clinic", "therapist_id"], how="left")
+table = table.merge(effects[["clinic", "therapist_id", "estimate", "rank"]], on=["clinic", "therapist_id"],
+                    how="left")
+table["sector"] = [t(f"sector.{s}") if s in ("public", "private") else s for s in table["sector"]]
+table["too_few"] = table["too_few"].astype("boolean")
+columns = ["clinic", "therapist_id", "site", "sector", "n_clients", "n_sessions", "n_rated", "mean_srs", "pct_low",
+           "n_ruptures", "pct_repaired", "mean_discrepancy", "completion_rate", "estimate", "rank", "too_few"]
+names = {c: t(f"therapists.col.{'therapist' if c == 'therapist_id' else c}") for c in columns}
+number = st.column_config.NumberColumn
+st.dataframe(
+    # Tall enough for every therapist of a clinic without scrolling (a row is 35 px); larger lists scroll.
+    table[columns].rename(columns=names), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 1100),
+    column_config={
+        names["mean_srs"]: number(format="%.2f"),
+        names["pct_low"]: number(format="%.1f"),
+        names["pct_repaired"]: number(format="%.1f"),
+        names["mean_discrepancy"]: number(format="%.2f"),
+        names["completion_rate"]: number(format="%.1f"),
+        names["estimate"]: number(format="%.2f"),
+    },
+)
+st.caption(t("therapists.summary.caption", n=len(table), cutoff=i18n.number(snapshot.setting("srs_cutoff"), 0)))
