@@ -62,11 +62,14 @@ def test_ingest_exit_0_when_all_rows_load_then_query_every_format(clean, tmp_pat
     r = cli("query", "alliance_trend", "--home", home, "--format", "json", "--param", "group=site",
             "--param", "start=2024-02-01")
     assert json.loads(r.stdout) == [
-        {"month": "2024-02-01", "group": "Bergen", "n_rated": 1, "n_clients": 1, "mean_srs": 40, "pct_low": 0},
-        {"month": "2024-02-01", "group": "Havbris DPS", "n_rated": 1, "n_clients": 1, "mean_srs": 32.5, "pct_low": 100}]
+        {"month": "2024-02-01", "group": "Bergen", "n_rated": 1, "n_clients": 1, "mean_srs": 40, "pct_low": 0,
+         "sd": None, "ci_low": None, "ci_high": None},
+        {"month": "2024-02-01", "group": "Havbris DPS", "n_rated": 1, "n_clients": 1, "mean_srs": 32.5, "pct_low": 100,
+         "sd": None, "ci_low": None, "ci_high": None}]  # one rated session: no spread, no interval
     r = cli("query", "alliance_trend", "--home", home, "--format", "table", "--param", "group=therapist")
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["month", "group", "n_rated", "n_clients", "mean_srs", "pct_low"]
+    assert lines[0].split() == ["month", "group", "n_rated", "n_clients", "mean_srs", "pct_low", "sd", "ci_low",
+                                "ci_high"]
     assert set(lines[1]) <= {"-", " "}
     assert "Fjordklinikken/T1" in r.stdout and len(lines) == 5
 

@@ -303,3 +303,13 @@ def test_text_parameters_are_bound_values_with_a_length_limit(tmp_path):
     with pytest.raises(queries.QueryError, match="must be text"):
         queries._bindings(query, {"client_id": 7}, queries.EVERYTHING, None)
     assert queries.Param("client_id", "text").parse("  K1 ", "probe") == "K1"
+
+
+def test_alliance_trend_interval(tmp_path):
+    s1, f1 = client_course("K1", [30, 34, 38])  # one month, three rated sessions
+    home = build(tmp_path, s1, f1)
+    (row,) = run(home, "alliance_trend")
+    # mean 34, sd 4, t(0.975, 2) = 4.3027: 34 ± 4.3027 · 4 / √3
+    assert (row["mean_srs"], row["sd"]) == (34.0, 4.0)
+    assert row["ci_low"] == pytest.approx(34 - 4.3027 * 4 / 3 ** 0.5, abs=0.01)
+    assert row["ci_high"] == pytest.approx(34 + 4.3027 * 4 / 3 ** 0.5, abs=0.01)
