@@ -6,7 +6,7 @@ import streamlit as st
 from alliance.ui import frame
 from alliance.ui.data import load_exports_on_first_start
 
-st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/handshake:", layout="wide")
+st.set_page_config(**frame.PAGE_CONFIG)
 
 load_exports_on_first_start()
 frame.start()

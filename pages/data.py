@@ -1,70 +1,88 @@
 """Data: every file the store has seen, what was loaded from it, and every row that was not."""
 import streamlit as st
 
+from alliance import i18n
+from alliance.i18n import t
 from alliance.ui import frame
 
 from alliance.ui.data import current_store
-from alliance.ui.state import count, show_empty_state
+from alliance.ui.state import show_empty_state
+from alliance.ui.upload import orphans_section, upload_section
 
-FILE_COLUMNS = {
-    "file": st.column_config.TextColumn("File"),
-    "kind": st.column_config.TextColumn("Kind"),
-    "status": st.column_config.TextColumn("Status"),
-    "message": st.column_config.TextColumn("Message", width="large"),
-    "rows_read": st.column_config.NumberColumn("Rows read"),
-    "rows_loaded": st.column_config.NumberColumn("Loaded"),
-    "rows_quarantined": st.column_config.NumberColumn("Quarantined"),
-    "rows_duplicate": st.column_config.NumberColumn("Duplicate copies"),
-    "rows_orphan": st.column_config.NumberColumn("Orphans"),
-    "rows_replaced": st.column_config.NumberColumn("Replaced later"),
-    "first_ingested": st.column_config.TextColumn("First ingested"),
-}
-REJECT_COLUMNS = {
-    "file": st.column_config.TextColumn("File"),
-    "row": st.column_config.NumberColumn("Row", help="As a spreadsheet numbers it: the header is row 1."),
-    "column": st.column_config.TextColumn("Column"),
-    "reason": st.column_config.TextColumn("Reason", width="large"),
-}
+def file_columns() -> dict:
+    """The files table's columns, titled in the viewer's language (built per run: the language can change)."""
+    return {
+        "file": st.column_config.TextColumn(t("data.col.file")),
+        "kind": st.column_config.TextColumn(t("data.col.kind")),
+        "status": st.column_config.TextColumn(t("data.col.status")),
+        "message": st.column_config.TextColumn(t("data.col.message"), width="large"),
+        "rows_read": st.column_config.NumberColumn(t("data.col.rows_read")),
+        "rows_loaded": st.column_config.NumberColumn(t("data.col.rows_loaded")),
+        "rows_quarantined": st.column_config.NumberColumn(t("data.col.rows_quarantined")),
+        "rows_duplicate": st.column_config.NumberColumn(t("data.col.rows_duplicate")),
+        "rows_orphan": st.column_config.NumberColumn(t("data.col.rows_orphan")),
+        "rows_replaced": st.column_config.NumberColumn(t("data.col.rows_replaced")),
+        "first_ingested": st.column_config.TextColumn(t("data.col.first_ingested")),
+    }
+
+
+def reject_columns() -> dict:
+    return {
+        "file": st.column_config.TextColumn(t("data.col.file")),
+        "row": st.column_config.NumberColumn(t("data.col.row"), help=t("data.col.row_help")),
+        "column": st.column_config.TextColumn(t("data.col.column")),
+        "reason": st.column_config.TextColumn(t("data.col.reason"), width="large"),
+    }
+
+
 STATUS_ORDER = ("loaded", "rejected", "duplicate", "ignored")
+
+
+def count(n: int, key: str) -> str:
+    """'1 file', '3 files' ('1 fil', '3 filer'): the text `key.one` or `key.other` with the number."""
+    return t(f"{key}.one" if n == 1 else f"{key}.other", n=i18n.integer(n))
 
 
 def files_sentence(files) -> str:
     by_status = files["status"].value_counts()
-    parts = [f"{int(by_status[s]):,} {s}" for s in STATUS_ORDER if s in by_status]
-    return f"{count(len(files), 'file')}: " + ", ".join(parts) + "."
+    parts = [f"{i18n.integer(by_status[s])} {t('data.status.' + s)}" for s in STATUS_ORDER if s in by_status]
+    return t("data.files_sentence", files=count(len(files), "data.n_files"), parts=", ".join(parts))
 
 
 def rows_sentence(files) -> str:
     total = {c: int(files[c].sum()) for c in ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate", "rows_orphan")}
-    text = (f"{count(total['rows_read'], 'row')} read: {total['rows_loaded']:,} loaded, "
-            f"{total['rows_quarantined']:,} quarantined, {count(total['rows_duplicate'], 'duplicate copy', 'duplicate copies')}.")
+    text = t("data.rows_sentence", rows=count(total["rows_read"], "data.n_rows"),
+             loaded=i18n.integer(total["rows_loaded"]), quarantined=i18n.integer(total["rows_quarantined"]),
+             duplicates=count(total["rows_duplicate"], "data.n_duplicates"))
     if total["rows_orphan"]:
-        text += f" {count(total['rows_orphan'], 'feedback row')} still wait for their session (orphans)."
+        text += " " + t("data.orphans_sentence", feedback_rows=count(total["rows_orphan"], "data.n_feedback_rows"))
     return text
 
 
 frame.ensure()
-st.title("Data")
+st.title(t("data.title"))
 snapshot = current_store()
 files = snapshot.query("files")
 
 if files is None or files.empty:
-    show_empty_state("the files and their rejects")
+    # The empty-state sentence around it is English only (alliance/ui/state.py), so its part is too.
+    show_empty_state(t("data.empty_what", lang="en"))
     st.stop()
 
 rejects = snapshot.query("rejects")
 
-st.subheader("Files")
+st.subheader(t("data.files"))
 st.markdown(files_sentence(files) + " " + rows_sentence(files))
+FILE_COLUMNS = file_columns()
 st.dataframe(files[list(FILE_COLUMNS)], hide_index=True, column_config=FILE_COLUMNS, key="files")
 
-st.subheader("Rejects")
+st.subheader(t("data.rejects"))
 if rejects.empty:
-    st.markdown("No rejects: every row read was loaded or was a duplicate copy.")
+    st.markdown(t("data.no_rejects"))
 else:
-    st.markdown(
-        f"{count(len(rejects), 'reject entry', 'reject entries')} in "
-        f"{count(rejects['file'].nunique(), 'file')}. Quarantined rows are kept but used in no figure; "
-        "fix them in the export and ingest it again."
-    )
-    st.dataframe(rejects, hide_index=True, column_config=REJECT_COLUMNS, key="rejects")
+    st.markdown(t("data.rejects_sentence", entries=count(len(rejects), "data.n_reject_entries"),
+                  files=count(rejects["file"].nunique(), "data.n_files")))
+    st.dataframe(rejects, hide_index=True, column_config=reject_columns(), key="rejects")
+
+orphans_section()
+upload_section()

@@ -74,7 +74,7 @@ def test_filters_from_the_address_change_the_chart_and_a_copied_link_reproduces_
     assert page.locator(f"{CHART} .scatterlayer .trace").count() == 2
     # The period and the sector as a link would carry them.
     page.goto(url + "/?from=2025-01-01&sector=public")
-    page.get_by_text(re.compile(r"from 01 Jan 2025 to")).wait_for(timeout=LOAD_MS)
+    page.get_by_text(re.compile(r"from 1 Jan 2025 to")).wait_for(timeout=LOAD_MS)
     assert caption_text(page) != caption_before
     page.wait_for_function(
         "([selector, before]) => { const n = document.querySelectorAll(selector).length; return n > 0 && n < before; }",
@@ -90,7 +90,7 @@ def test_filters_from_the_address_change_the_chart_and_a_copied_link_reproduces_
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other.goto(copied)
     other.wait_for_selector(CHART_DRAWN, timeout=LOAD_MS)
-    other.get_by_text(re.compile(r"from 01 Jan 2025 to")).wait_for(timeout=LOAD_MS)
+    other.get_by_text(re.compile(r"from 1 Jan 2025 to")).wait_for(timeout=LOAD_MS)
     assert caption_text(other) == caption
     assert other.locator(f"{CHART} .scatterlayer .trace").count() == 1
     page.screenshot(path=screenshots / "overview_period.png", full_page=True)
@@ -132,3 +132,14 @@ def test_empty_home_says_what_to_do(page, streamlit_server, empty_home, missing_
     assert page.get_by_text(str(missing_exports)).count() >= 1
     assert page.locator(CHART).count() == 0
     page.screenshot(path=screenshots / "empty.png", full_page=True)
+
+
+def test_a_link_to_a_page_is_the_first_request_of_a_fresh_server(page, streamlit_server, sample_home, tmp_path):
+    """Before any run of the router, Streamlit serves a file of pages/ on its own: it still gets the whole frame."""
+    url = streamlit_server(sample_home, tmp_path / "no-exports-here")  # a server of its own, never visited
+    page.goto(url + "/data?lang=nb")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text("Oversikt").wait_for(timeout=LOAD_MS)
+    assert "dashboard" not in nav.inner_text()  # the app's navigation, not the pages/ folder's file names
+    page.get_by_role("heading", name="Filer").wait_for(timeout=LOAD_MS)
+    page.get_by_text("Språk").first.wait_for(timeout=LOAD_MS)

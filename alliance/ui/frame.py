@@ -27,17 +27,38 @@ PAGES = (
 )
 
 
-# Whether this run has drawn the frame. The router draws it before the page; a page that
-# runs on its own (Streamlit's AppTest runs a page of a `pages/` folder directly on
-# reruns) draws it itself through `ensure`. Each script thread has its own value.
+PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
+PAGE_CONFIG = {"page_title": "Alliance Dashboard", "page_icon": ":material/handshake:", "layout": "wide"}
+
+# Whether this run has drawn the frame. The router draws it before the page. A page can
+# also run on its own: Streamlit runs a file of a `pages/` folder directly when a link to
+# it is the first request a fresh server gets (before any run of the router has called
+# st.navigation), and AppTest does so on reruns. Such a page draws the frame itself
+# through `ensure`. Each script thread has its own value.
 _drawn = contextvars.ContextVar("alliance_frame_drawn", default=False)
 
 
 def ensure() -> view_filters.ViewFilters:
-    """The filters of this run, drawing the frame if the router has not (pages call this first)."""
+    """The filters of this run, drawing the whole frame if the router has not (pages call this first)."""
     if _drawn.get():
         return view_filters.current()
-    return start()
+    from .data import load_exports_on_first_start
+
+    st.set_page_config(**PAGE_CONFIG)
+    load_exports_on_first_start()
+    chosen = start()
+    if not _under_apptest():
+        # Registers the app's own navigation in place of the pages/ folder's; this page goes on
+        # drawing itself. (AppTest's page-only reruns keep their own page registry.)
+        navigation(PAGES_DIR)
+    return chosen
+
+
+def _under_apptest() -> bool:
+    """AppTest runs the script on a mocked runtime (and its option global.appTest is not visible here)."""
+    from streamlit import runtime
+
+    return runtime.exists() and type(runtime.get_instance()).__module__.startswith("unittest.mock")
 
 
 def start() -> view_filters.ViewFilters:

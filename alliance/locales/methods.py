@@ -1,0 +1,619 @@
+"""Texts of the Methods page: what every figure means, the settings in force, and the research behind them.
+
+Follows docs/methods.md, docs/methods_figures.md and docs/methods_models.md; where
+they differ, the docs (and the data contract behind them) are right.
+"""
+TEXT = {
+    'methods.title': {
+        'en': 'Methods',
+        'nb': 'Metode',
+    },
+    'methods.intro': {
+        'en': (
+                'How every number on this dashboard is defined, which thresholds are in force for this clinic, and '
+                'the research each figure rests on. The figures describe patterns to talk about in supervision; none '
+                'of them is a verdict on a client or a therapist.'
+        ),
+        'nb': (
+                'Hvordan hvert tall i dette dashbordet er definert, hvilke terskler som gjelder for denne klinikken, '
+                'og forskningen hver figur bygger på. Figurene viser mønstre å snakke om i veiledning; ingen av dem '
+                'er en dom over en klient eller en terapeut.'
+        ),
+    },
+    'methods.alliance.title': {
+        'en': 'The alliance and how it is measured',
+        'nb': 'Alliansen og hvordan den måles',
+    },
+    'methods.alliance.body': {
+        'en': (
+                'The **therapeutic alliance** is the agreement between client and therapist on the *goals* of therapy'
+                ' and the *tasks* that serve them, and the *bond* between them (Bordin 1979). Across 295 studies a '
+                'better alliance goes with a better outcome, at about r = .28 (Flückiger, Del Re, Wampold & Horvath '
+                '2018). The dashboard uses three short forms that clinics fill in routinely:'
+        ),
+        'nb': (
+                'Den **terapeutiske alliansen** er enigheten mellom klient og terapeut om *målene* for terapien og '
+                '*oppgavene* som tjener dem, og *båndet* mellom dem (Bordin 1979). I 295 studier henger en bedre '
+                'allianse sammen med bedre utfall, omtrent r = 0,28 (Flückiger, Del Re, Wampold & Horvath 2018). '
+                'Dashbordet bruker tre korte skjemaer som klinikkene fyller ut rutinemessig:'
+        ),
+    },
+    'methods.srs': {
+        'en': (
+                '**Session Rating Scale (SRS)** — the client rates the session just ended on four 0–10 lines: the '
+                'relationship, goals and topics, approach or method, and overall. The total runs from 0 to 40 and is '
+                'the *alliance score* of most figures. Many clients rate near the top (a ceiling), so a small fall '
+                'can matter (Duncan et al. 2003).'
+        ),
+        'nb': (
+                '**Session Rating Scale (SRS)** — klienten vurderer timen som nettopp er slutt på fire linjer fra 0 '
+                'til 10: relasjonen, mål og tema, tilnærming eller metode, og totalt. Summen går fra 0 til 40 og er '
+                '*allianseskåren* i de fleste figurene. Mange klienter skårer nær toppen (en takeffekt), så et lite '
+                'fall kan bety noe (Duncan mfl. 2003).'
+        ),
+    },
+    'methods.wai': {
+        'en': (
+                '**Working Alliance Inventory, short revised (WAI-SR)** — twelve statements rated 1–5, by the client '
+                'and, on its own form, by the therapist. The mean runs from 1 to 5; its three parts are *task* (items'
+                ' 1, 2, 10, 12), *bond* (3, 5, 7, 9) and *goal* (4, 6, 8, 11), each the mean of its items (Hatcher & '
+                'Gillaspy 2006). Where both filled it in, the *discrepancy* shows whether the two see the '
+                'relationship alike.'
+        ),
+        'nb': (
+                '**Working Alliance Inventory, kort revidert (WAI-SR)** — tolv utsagn vurdert 1–5, av klienten og, på'
+                ' sitt eget skjema, av terapeuten. Gjennomsnittet går fra 1 til 5; de tre delene er *oppgave* (ledd '
+                '1, 2, 10, 12), *bånd* (3, 5, 7, 9) og *mål* (4, 6, 8, 11), hver gjennomsnittet av sine ledd (Hatcher'
+                ' & Gillaspy 2006). Der begge har fylt ut, viser *avviket* om de to ser relasjonen likt.'
+        ),
+    },
+    'methods.ors': {
+        'en': (
+                '**Outcome Rating Scale (ORS)** — at the start of a session the client rates how things are going on '
+                'four 0–10 lines: individually, in close relationships, socially, and overall. The total (0–40) '
+                'follows the *outcome*: below the clinical cutoff ({ors_cutoff}) is the range of people seeking help,'
+                ' and a change of at least {ors_rci} points is a reliable change (Miller et al. 2003).'
+        ),
+        'nb': (
+                '**Outcome Rating Scale (ORS)** — ved starten av timen vurderer klienten hvordan det går på fire '
+                'linjer fra 0 til 10: individuelt, i nære relasjoner, sosialt og totalt. Summen (0–40) følger '
+                '*utfallet*: under den kliniske grenseverdien ({ors_cutoff}) er nivået til folk som søker hjelp, og '
+                'en endring på minst {ors_rci} poeng er en pålitelig endring (Miller mfl. 2003).'
+        ),
+    },
+    'methods.counting.title': {
+        'en': 'Which sessions count',
+        'nb': 'Hvilke timer som teller',
+    },
+    'methods.counting.body': {
+        'en': (
+                'Every figure uses **attended** sessions only: cancelled sessions and no-shows are kept but never '
+                "counted. A session is **rated** when the client's form for it has an SRS total. A client is a client"
+                " id within a clinic, a therapist a therapist id within a clinic; a client's rated sessions are put "
+                'in order by session number, then date. Scores keep two decimals and are compared exactly: a fall '
+                'from 35.3 to 33.3 is a drop of exactly 2. A mean over nothing is shown empty, never as zero, and '
+                'every mean stands beside the number of sessions or clients it rests on.'
+        ),
+        'nb': (
+                'Alle figurer bruker bare **gjennomførte** timer: avlyste timer og timer klienten ikke møtte til '
+                'beholdes, men telles aldri. En time er **utfylt** når klientens skjema for den har en SRS-sum. En '
+                'klient er en klient-ID i en klinikk, en terapeut en terapeut-ID i en klinikk; klientens utfylte '
+                'timer ordnes etter timenummer og så dato. Skårer har to desimaler og sammenlignes eksakt: et fall '
+                'fra 35,3 til 33,3 er et fall på nøyaktig 2. Et gjennomsnitt av ingenting vises tomt, aldri som null,'
+                ' og hvert gjennomsnitt står ved siden av antallet timer eller klienter det bygger på.'
+        ),
+    },
+    'methods.definitions.title': {
+        'en': 'Definitions',
+        'nb': 'Definisjoner',
+    },
+    'methods.col.figure': {
+        'en': 'Figure',
+        'nb': 'Mål',
+    },
+    'methods.col.meaning': {
+        'en': 'What it means',
+        'nb': 'Hva det betyr',
+    },
+    'methods.def.score.name': {
+        'en': 'alliance score',
+        'nb': 'allianseskår',
+    },
+    'methods.def.score.meaning': {
+        'en': "the client's SRS total at a rated session, 0 to 40",
+        'nb': 'klientens SRS-sum i en utfylt time, 0 til 40',
+    },
+    'methods.def.low.name': {
+        'en': 'low-alliance session',
+        'nb': 'time med lav allianse',
+    },
+    'methods.def.low.meaning': {
+        'en': 'a rated session whose SRS total is below the cutoff, {srs_cutoff}',
+        'nb': 'en utfylt time med SRS-sum under grenseverdien, {srs_cutoff}',
+    },
+    'methods.def.month.name': {
+        'en': 'month',
+        'nb': 'måned',
+    },
+    'methods.def.month.meaning': {
+        'en': 'the calendar month of the session date',
+        'nb': 'kalendermåneden for timens dato',
+    },
+    'methods.def.rupture.name': {
+        'en': 'rupture',
+        'nb': 'brudd',
+    },
+    'methods.def.rupture.meaning': {
+        'en': (
+                "a rated session whose SRS total is at least {rupture_drop} points below the same client's previous "
+                'rated session'
+        ),
+        'nb': (
+                'en utfylt time der SRS-summen er minst {rupture_drop} poeng lavere enn i samme klients forrige '
+                'utfylte time'
+        ),
+    },
+    'methods.def.repaired.name': {
+        'en': 'repaired rupture',
+        'nb': 'reparert brudd',
+    },
+    'methods.def.repaired.meaning': {
+        'en': (
+                "one of the client's next {repair_window} rated sessions scores at least as high as the session "
+                'before the rupture'
+        ),
+        'nb': 'en av klientens {repair_window} neste utfylte timer skårer minst like høyt som timen før bruddet',
+    },
+    'methods.def.unrepaired.name': {
+        'en': 'unrepaired rupture',
+        'nb': 'ureparert brudd',
+    },
+    'methods.def.unrepaired.meaning': {
+        'en': 'the next {repair_window} rated sessions exist, and none gets back to the score before the rupture',
+        'nb': 'de {repair_window} neste utfylte timene finnes, og ingen kommer tilbake til skåren før bruddet',
+    },
+    'methods.def.open.name': {
+        'en': 'open rupture',
+        'nb': 'åpent brudd',
+    },
+    'methods.def.open.meaning': {
+        'en': 'fewer than {repair_window} rated sessions have followed and none has got back yet: too early to say',
+        'nb': 'færre enn {repair_window} utfylte timer har fulgt, og ingen er tilbake ennå: for tidlig å si',
+    },
+    'methods.def.discrepancy.name': {
+        'en': 'discrepancy',
+        'nb': 'avvik',
+    },
+    'methods.def.discrepancy.meaning': {
+        'en': (
+                "at an attended session where both filled in the WAI-SR: the client's mean minus the therapist's "
+                '(positive: the client sees the alliance as stronger)'
+        ),
+        'nb': (
+                'i en gjennomført time der begge fylte ut WAI-SR: klientens gjennomsnitt minus terapeutens (positivt:'
+                ' klienten ser alliansen som sterkere)'
+        ),
+    },
+    'methods.def.completion.name': {
+        'en': 'completion rate',
+        'nb': 'svarandel',
+    },
+    'methods.def.completion.meaning': {
+        'en': 'attended sessions with a client SRS total, as a percentage of attended sessions',
+        'nb': 'gjennomførte timer med klientens SRS-sum, i prosent av gjennomførte timer',
+    },
+    'methods.def.ors.name': {
+        'en': 'first and last ORS',
+        'nb': 'første og siste ORS',
+    },
+    'methods.def.ors.meaning': {
+        'en': "the ORS total at the client's earliest and latest attended session (by session number) that has one",
+        'nb': 'ORS-summen i klientens første og siste gjennomførte time (etter timenummer) som har en',
+    },
+    'methods.def.outcome.name': {
+        'en': 'outcome category',
+        'nb': 'utfallskategori',
+    },
+    'methods.def.outcome.meaning': {
+        'en': (
+                'fewer than 2 ORS totals: *insufficient*. Otherwise, with change = last minus first: *recovered* when'
+                ' the client started below {ors_cutoff}, ended at or above it and changed by at least {ors_rci}; '
+                '*improved* when the change is at least {ors_rci}; *deteriorated* when it is at most −{ors_rci}; else'
+                ' *unchanged*'
+        ),
+        'nb': (
+                'færre enn 2 ORS-summer: *for lite data*. Ellers, med endring = siste minus første: *friskmeldt* når '
+                'klienten startet under {ors_cutoff}, endte på eller over og endret seg minst {ors_rci}; *bedret* når'
+                ' endringen er minst {ors_rci}; *forverret* når den er høyst −{ors_rci}; ellers *uendret*'
+        ),
+    },
+    'methods.def.early.name': {
+        'en': 'early alliance',
+        'nb': 'tidlig allianse',
+    },
+    'methods.def.early.meaning': {
+        'en': "the mean SRS total of the client's first {early_sessions} rated sessions",
+        'nb': 'gjennomsnittlig SRS-sum i klientens {early_sessions} første utfylte timer',
+    },
+    'methods.def.few.name': {
+        'en': 'too few to compare',
+        'nb': 'for få til å sammenligne',
+    },
+    'methods.def.few.meaning': {
+        'en': 'a therapist or group with fewer than {min_clients} clients is shown, but not ranked or judged',
+        'nb': 'en terapeut eller gruppe med færre enn {min_clients} klienter vises, men rangeres eller vurderes ikke',
+    },
+    'methods.definitions.note': {
+        'en': (
+                "Ruptures are found on a client's whole history, so a rupture early in a period is found even when "
+                'the session before it lies before the period; the period decides which ruptures are shown. First and'
+                ' last ORS are taken within the period.'
+        ),
+        'nb': (
+                'Brudd finnes i klientens hele forløp, så et brudd tidlig i en periode finnes selv om timen før '
+                'ligger før perioden; perioden avgjør hvilke brudd som vises. Første og siste ORS tas innenfor '
+                'perioden.'
+        ),
+    },
+    'methods.ruptures.title': {
+        'en': 'Ruptures and repair',
+        'nb': 'Brudd og reparasjon',
+    },
+    'methods.ruptures.body': {
+        'en': (
+                'A **rupture** is a deterioration in the alliance. Ruptures are common and not in themselves a sign '
+                'of poor therapy: what matters is whether they are **repaired**. Across studies, rupture repair goes '
+                'with better outcome (Eubanks, Muran & Safran 2018). The dashboard therefore follows each drop of at '
+                "least {rupture_drop} points to the client's next {repair_window} rated sessions: back at the earlier"
+                ' score is *repaired*, not back is *unrepaired*, and too few sessions yet is *open*. An unrepaired or'
+                ' open rupture is a good thing to bring to supervision; ask the client in words how the work is '
+                'going.'
+        ),
+        'nb': (
+                'Et **brudd** er en forverring av alliansen. Brudd er vanlige og i seg selv ikke et tegn på dårlig '
+                'terapi: det viktige er om de **repareres**. På tvers av studier henger reparerte brudd sammen med '
+                'bedre utfall (Eubanks, Muran & Safran 2018). Dashbordet følger derfor hvert fall på minst '
+                '{rupture_drop} poeng til klientens {repair_window} neste utfylte timer: tilbake på skåren fra før '
+                'er *reparert*, ikke tilbake er *ureparert*, og for få timer ennå er *åpent*. Et ureparert eller '
+                'åpent brudd er godt å ta med i veiledning; spør klienten med ord hvordan arbeidet går.'
+        ),
+    },
+    'methods.fair.title': {
+        'en': 'Comparing therapists fairly',
+        'nb': 'Rettferdig sammenligning av terapeuter',
+    },
+    'methods.fair.body': {
+        'en': (
+                'Therapists differ in the alliances they form and in their outcomes (Baldwin & Imel 2013), but a '
+                "therapist's plain average over a small caseload is noisy: one very happy or unhappy client moves it "
+                'far. The dashboard compares therapists in three ways that allow for this.\n\n- **Funnel plot.** Each '
+                "therapist's mean SRS against the number of rated sessions, with control limits that narrow as the "
+                'caseload grows (95 % and 99.8 %). Inside the funnel is what chance alone gives; about 1 in 20 '
+                'therapists falls outside the 95 % limits by chance. The limits treat sessions as independent, so '
+                'they are too strict for large caseloads.\n- **Model-based comparison.** A mixed model separates the '
+                "therapist's part from the client's part and from session noise, allows for the usual rise over the "
+                "first sessions, and pulls estimates from small caseloads towards the clinic's level (shrinkage; "
+                'Robinson 1991). Read the intervals before the ranks: overlapping intervals do not show a difference.'
+                ' Rankings are unstable over short periods (Schiefele et al. 2017).\n- **Therapist share of the '
+                'variation** (intraclass correlation; Shrout & Fleiss 1979): how much of the variation in alliance '
+                'scores lies between therapists rather than between clients or sessions (Baldwin, Wampold & Imel '
+                '2007; Del Re et al. 2012).\n\nTherapists or groups with fewer than {min_clients} clients are shown but'
+                ' not ranked or judged. Clients are not assigned at random and case mix is adjusted only for the '
+                'intake ORS, so use a comparison to start a conversation, not to judge.'
+        ),
+        'nb': (
+                'Terapeuter er forskjellige i alliansene de skaper og i utfallene (Baldwin & Imel 2013), men en '
+                'terapeuts rene gjennomsnitt over en liten klientliste er usikkert: én svært fornøyd eller misfornøyd'
+                ' klient flytter det langt. Dashbordet sammenligner terapeuter på tre måter som tar høyde for dette.'
+                '\n\n- **Traktplott.** Hver terapeuts gjennomsnittlige SRS mot antall utfylte timer, med '
+                'kontrollgrenser som snevres inn når klientlisten vokser (95 % og 99,8 %). Innenfor trakten er det '
+                'tilfeldigheter alene gir; omtrent 1 av 20 terapeuter havner utenfor 95 %-grensene ved en '
+                'tilfeldighet. Grensene behandler timene som uavhengige, så de er for strenge for store klientlister.'
+                '\n- **Modellbasert sammenligning.** En blandet modell skiller terapeutens del fra klientens del og '
+                'fra variasjon mellom timer, tar høyde for den vanlige økningen over de første timene, og trekker '
+                'estimater fra små klientlister mot klinikkens nivå (krymping; Robinson 1991). Les intervallene før '
+                'rangeringen: overlappende intervaller viser ingen forskjell. Rangeringer er ustabile over korte '
+                'perioder (Schiefele mfl. 2017).\n- **Terapeutenes andel av variasjonen** (intraklassekorrelasjon; '
+                'Shrout & Fleiss 1979): hvor mye av variasjonen i allianseskårer som ligger mellom terapeuter heller '
+                'enn mellom klienter eller timer (Baldwin, Wampold & Imel 2007; Del Re mfl. 2012).\n\nTerapeuter eller '
+                'grupper med færre enn {min_clients} klienter vises, men rangeres eller vurderes ikke. Klienter '
+                'fordeles ikke tilfeldig, og klientsammensetningen justeres bare for ORS ved start, så bruk en '
+                'sammenligning til å starte en samtale, ikke til å dømme.'
+        ),
+    },
+    'methods.etr.title': {
+        'en': 'Expected treatment response: is the client on track?',
+        'nb': 'Forventet behandlingsforløp: er klienten på sporet?',
+    },
+    'methods.etr.body': {
+        'en': (
+                "From the clinic's own clients, a model learns how ORS scores usually move after intake for someone "
+                'who started at a given ORS: clients who start low tend to gain more, clients who start high gain '
+                'little. A client is **not on track** when their latest ORS is below the lower band of that expected '
+                "course, where about a quarter of the clinic's later scores lie. This follows the expected recovery "
+                'curves of established feedback systems (Finch, Lambert & Schaalje 2001; Lambert et al. 2002; Miller '
+                'et al. 2005), which reduce deterioration when therapists act on the signal (Lambert, Whipple & '
+                'Kleinstäuber 2018). The curve describes the usual course in this clinic, not a standard of good '
+                'care; a flag invites a conversation with the client, it is not a verdict. A clinic needs at least '
+                '{min_clients} clients with two or more ORS totals for the model.'
+        ),
+        'nb': (
+                'Ut fra klinikkens egne klienter lærer en modell hvordan ORS-skårer vanligvis utvikler seg etter '
+                'inntak for en som startet på en gitt ORS: klienter som starter lavt, får ofte større bedring, '
+                'klienter som starter høyt, lite. En klient er **ikke på sporet** når siste ORS ligger under det '
+                'nedre båndet for dette forventede forløpet, der omtrent en fjerdedel av klinikkens senere skårer '
+                'ligger. Dette følger de forventede bedringskurvene i etablerte tilbakemeldingssystemer (Finch, '
+                'Lambert & Schaalje 2001; Lambert mfl. 2002; Miller mfl. 2005), som reduserer forverring når '
+                'terapeuter handler på signalet (Lambert, Whipple & Kleinstäuber 2018). Kurven beskriver det vanlige '
+                'forløpet i denne klinikken, ikke en standard for god behandling; et flagg inviterer til en samtale '
+                'med klienten, det er ingen dom. En klinikk trenger minst {min_clients} klienter med to eller flere '
+                'ORS-summer for modellen.'
+        ),
+    },
+    'methods.early.body': {
+        'en': (
+                '**Early alliance and outcome.** Per sector or clinic, the correlation between early alliance (the '
+                'mean SRS of the first {early_sessions} rated sessions) and the change in ORS, with a 95 % interval '
+                '(Fisher 1921). Research finds about r = .28; a correlation does not show that the alliance causes '
+                'the improvement, and clients who stop early drop out of it.'
+        ),
+        'nb': (
+                '**Tidlig allianse og utfall.** Per sektor eller klinikk, korrelasjonen mellom tidlig allianse '
+                '(gjennomsnittlig SRS i de {early_sessions} første utfylte timene) og endringen i ORS, med et 95 '
+                '%-intervall (Fisher 1921). Forskningen finner omtrent r = 0,28; en korrelasjon viser ikke at '
+                'alliansen forårsaker bedringen, og klienter som slutter tidlig, faller ut.'
+        ),
+    },
+    'methods.flags.title': {
+        'en': 'Caseload flags',
+        'nb': 'Flagg i klientlisten',
+    },
+    'methods.flags.intro': {
+        'en': (
+                'For supervision, every client with an attended session in the period gets these flags. The agenda '
+                'orders clients by *concern*, a weighted count of their flags, then by the most recent session. The '
+                'weights put outcome first and the quality of the feedback last; they order a list, they are not a '
+                'score of the client.'
+        ),
+        'nb': (
+                'Til veiledning får hver klient med en gjennomført time i perioden disse flaggene. Agendaen ordner '
+                'klientene etter *bekymring*, en vektet telling av flaggene, og så etter siste time. Vektene setter '
+                'utfall først og kvaliteten på tilbakemeldingene sist; de ordner en liste, de er ikke en skår av '
+                'klienten.'
+        ),
+    },
+    'methods.col.flag': {
+        'en': 'Flag',
+        'nb': 'Flagg',
+    },
+    'methods.col.raised': {
+        'en': 'Raised when',
+        'nb': 'Settes når',
+    },
+    'methods.col.why': {
+        'en': 'Why it matters',
+        'nb': 'Hvorfor det betyr noe',
+    },
+    'methods.col.weight': {
+        'en': 'Weight',
+        'nb': 'Vekt',
+    },
+    'methods.flag.deteriorated.name': {
+        'en': 'deteriorated',
+        'nb': 'forverret',
+    },
+    'methods.flag.deteriorated.raised': {
+        'en': 'the last ORS is at least {ors_rci} points below the first',
+        'nb': 'siste ORS er minst {ors_rci} poeng lavere enn første',
+    },
+    'methods.flag.deteriorated.why': {
+        'en': 'the client is worse off than at the start',
+        'nb': 'klienten har det verre enn ved start',
+    },
+    'methods.flag.not_on_track.name': {
+        'en': 'not on track',
+        'nb': 'ikke på sporet',
+    },
+    'methods.flag.not_on_track.raised': {
+        'en': 'the latest ORS is below the lower band of the expected course',
+        'nb': 'siste ORS er under det nedre båndet for forventet forløp',
+    },
+    'methods.flag.not_on_track.why': {
+        'en': 'an early warning, before deterioration is reliable',
+        'nb': 'et tidlig varsel, før forverringen er pålitelig',
+    },
+    'methods.flag.rupture_flag.name': {
+        'en': 'rupture',
+        'nb': 'brudd',
+    },
+    'methods.flag.rupture_flag.raised': {
+        'en': 'a rupture in the period is open or unrepaired',
+        'nb': 'et brudd i perioden er åpent eller ureparert',
+    },
+    'methods.flag.rupture_flag.why': {
+        'en': 'unrepaired ruptures go with poorer outcome',
+        'nb': 'ureparerte brudd henger sammen med dårligere utfall',
+    },
+    'methods.flag.low_alliance.name': {
+        'en': 'low alliance',
+        'nb': 'lav allianse',
+    },
+    'methods.flag.low_alliance.raised': {
+        'en': "the last rated session's SRS total is below {srs_cutoff}",
+        'nb': 'SRS-summen i siste utfylte time er under {srs_cutoff}',
+    },
+    'methods.flag.low_alliance.why': {
+        'en': "the client's most recent view of the relationship",
+        'nb': 'klientens siste syn på relasjonen',
+    },
+    'methods.flag.large_discrepancy.name': {
+        'en': 'large discrepancy',
+        'nb': 'stort avvik',
+    },
+    'methods.flag.large_discrepancy.raised': {
+        'en': 'at the latest session where both filled in the WAI-SR, the means differ by at least one point',
+        'nb': 'i siste time der begge fylte ut WAI-SR, er gjennomsnittene minst ett poeng fra hverandre',
+    },
+    'methods.flag.large_discrepancy.why': {
+        'en': 'the two see the relationship differently',
+        'nb': 'de to ser relasjonen ulikt',
+    },
+    'methods.flag.no_recent_feedback.name': {
+        'en': 'no recent feedback',
+        'nb': 'ingen nylig tilbakemelding',
+    },
+    'methods.flag.no_recent_feedback.raised': {
+        'en': 'none of the last three attended sessions has a client SRS',
+        'nb': 'ingen av de tre siste gjennomførte timene har klientens SRS',
+    },
+    'methods.flag.no_recent_feedback.why': {
+        'en': 'the feedback loop has stopped',
+        'nb': 'tilbakemeldingssløyfen har stoppet',
+    },
+    'methods.flag.ceiling.name': {
+        'en': 'ceiling',
+        'nb': 'tak',
+    },
+    'methods.flag.ceiling.raised': {
+        'en': '40 at every one of 3 or more rated sessions',
+        'nb': '40 i hver av 3 eller flere utfylte timer',
+    },
+    'methods.flag.ceiling.why': {
+        'en': 'the scores carry no signal: ask in words',
+        'nb': 'skårene sier ingenting: spør med ord',
+    },
+    'methods.settings.title': {
+        'en': 'Settings in force',
+        'nb': 'Gjeldende innstillinger',
+    },
+    'methods.settings.intro': {
+        'en': (
+                'A clinic can change these thresholds in {path}; every figure follows the new value at once, without '
+                'loading the exports again.'
+        ),
+        'nb': (
+                'En klinikk kan endre disse tersklene i {path}; alle figurer følger den nye verdien med en gang, uten'
+                ' at eksportene må lastes inn på nytt.'
+        ),
+    },
+    'methods.settings.all_default': {
+        'en': 'Every setting has its default value.',
+        'nb': 'Alle innstillinger har standardverdien.',
+    },
+    'methods.settings.changed': {
+        'en': 'Differs from the default here: {changes}.',
+        'nb': 'Avviker fra standard her: {changes}.',
+    },
+    'methods.settings.change': {
+        'en': '{name} is {value} (default {default})',
+        'nb': '{name} er {value} (standard {default})',
+    },
+    'methods.col.setting': {
+        'en': 'Setting',
+        'nb': 'Innstilling',
+    },
+    'methods.col.in_force': {
+        'en': 'In force',
+        'nb': 'Gjeldende',
+    },
+    'methods.col.default': {
+        'en': 'Default',
+        'nb': 'Standard',
+    },
+    'methods.col.differs': {
+        'en': 'Differs from the default',
+        'nb': 'Avviker fra standard',
+    },
+    'methods.differs.yes': {
+        'en': 'changed',
+        'nb': 'endret',
+    },
+    'methods.differs.no': {
+        'en': '',
+        'nb': '',
+    },
+    'methods.setting.srs_cutoff': {
+        'en': 'A rated session with a client SRS total below this is a low-alliance session.',
+        'nb': 'En utfylt time med klientens SRS-sum under denne er en time med lav allianse.',
+    },
+    'methods.setting.rupture_drop': {
+        'en': "A rupture is an SRS total at least this many points below the client's previous rated session.",
+        'nb': 'Et brudd er en SRS-sum minst så mange poeng lavere enn i klientens forrige utfylte time.',
+    },
+    'methods.setting.repair_window': {
+        'en': 'A rupture is repaired when one of this many next rated sessions reaches the score before it.',
+        'nb': 'Et brudd er reparert når en av så mange neste utfylte timer når skåren fra før bruddet.',
+    },
+    'methods.setting.ors_cutoff': {
+        'en': (
+                'ORS clinical cutoff: a client starting below it and ending at or above it (with a reliable change) '
+                'has recovered.'
+        ),
+        'nb': (
+                'Klinisk grenseverdi for ORS: en klient som starter under og slutter på eller over den (med en '
+                'pålitelig endring), er friskmeldt.'
+        ),
+    },
+    'methods.setting.ors_rci': {
+        'en': (
+                'Reliable change on the ORS: a change of at least this many points counts as improvement or '
+                'deterioration.'
+        ),
+        'nb': 'Pålitelig endring på ORS: en endring på minst så mange poeng regnes som bedring eller forverring.',
+    },
+    'methods.setting.early_sessions': {
+        'en': "Early alliance is the mean SRS total of the client's first this-many rated sessions.",
+        'nb': 'Tidlig allianse er gjennomsnittlig SRS-sum i klientens første så mange utfylte timer.',
+    },
+    'methods.setting.min_clients': {
+        'en': 'Therapists or groups with fewer clients than this are shown as too few to compare.',
+        'nb': 'Terapeuter eller grupper med færre klienter enn dette vises som for få til å sammenligne.',
+    },
+    'methods.references.title': {
+        'en': 'References',
+        'nb': 'Referanser',
+    },
+}
+
+# The references are cited as published, in every language.
+REFERENCES = (
+    "Baldwin, S. A., & Imel, Z. E. (2013). Therapist effects: Findings and methods. In M. J. Lambert (Ed.), "
+    "*Bergin and Garfield's handbook of psychotherapy and behavior change* (6th ed., pp. 258–297). Wiley.",
+    "Baldwin, S. A., Wampold, B. E., & Imel, Z. E. (2007). Untangling the alliance–outcome correlation: Exploring "
+    "the relative importance of therapist and patient variability in the alliance. *Journal of Consulting and "
+    "Clinical Psychology, 75*(6), 842–852.",
+    "Bordin, E. S. (1979). The generalizability of the psychoanalytic concept of the working alliance. "
+    "*Psychotherapy: Theory, Research & Practice, 16*(3), 252–260.",
+    "Del Re, A. C., Flückiger, C., Horvath, A. O., Symonds, D., & Wampold, B. E. (2012). Therapist effects in the "
+    "therapeutic alliance–outcome relationship: A restricted-maximum likelihood meta-analysis. *Clinical Psychology "
+    "Review, 32*(7), 642–649.",
+    "Duncan, B. L., Miller, S. D., Sparks, J. A., et al. (2003). The Session Rating Scale. *Journal of Brief "
+    "Therapy, 3*(1), 3–12.",
+    "Eubanks, C. F., Muran, J. C., & Safran, J. D. (2018). Alliance rupture repair: A meta-analysis. "
+    "*Psychotherapy, 55*(4), 508–519.",
+    "Finch, A. E., Lambert, M. J., & Schaalje, B. G. (2001). Psychotherapy quality control: The statistical "
+    "generation of expected recovery curves for integration into an early warning system. *Clinical Psychology & "
+    "Psychotherapy, 8*(4), 231–242.",
+    "Fisher, R. A. (1921). On the \"probable error\" of a coefficient of correlation deduced from a small sample. "
+    "*Metron, 1*, 3–32.",
+    "Flückiger, C., Del Re, A. C., Wampold, B. E., & Horvath, A. O. (2018). The alliance in adult psychotherapy: "
+    "A meta-analytic synthesis. *Psychotherapy, 55*(4), 316–340.",
+    "Hatcher, R. L., & Gillaspy, J. A. (2006). Development and validation of a revised short version of the "
+    "Working Alliance Inventory. *Psychotherapy Research, 16*(1), 12–25.",
+    "Lambert, M. J., Whipple, J. L., Bishop, M. J., Vermeersch, D. A., Gray, G. V., & Finch, A. E. (2002). "
+    "Comparison of empirically-derived and rationally-derived methods for identifying patients at risk for "
+    "treatment failure. *Clinical Psychology & Psychotherapy, 9*(3), 149–164.",
+    "Lambert, M. J., Whipple, J. L., & Kleinstäuber, M. (2018). Collecting and delivering progress feedback: "
+    "A meta-analysis of routine outcome monitoring. *Psychotherapy, 55*(4), 520–537.",
+    "Miller, S. D., Duncan, B. L., Brown, J., Sparks, J. A., & Claud, D. A. (2003). The Outcome Rating Scale. "
+    "*Journal of Brief Therapy, 2*(2), 91–100.",
+    "Miller, S. D., Duncan, B. L., Sorrell, R., & Brown, G. S. (2005). The Partners for Change Outcome Management "
+    "System. *Journal of Clinical Psychology, 61*(2), 199–208.",
+    "Robinson, G. K. (1991). That BLUP is a good thing: The estimation of random effects. *Statistical Science, "
+    "6*(1), 15–32.",
+    "Schiefele, A.-K., Lutz, W., Barkham, M., et al. (2017). Reliability of therapist effects in practice-based "
+    "psychotherapy research: A guide for the planning of future studies. *Administration and Policy in Mental "
+    "Health and Mental Health Services Research, 44*(5), 598–613.",
+    "Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater reliability. "
+    "*Psychological Bulletin, 86*(2), 420–428.",
+)

@@ -1,0 +1,82 @@
+"""Clinics: the public clinic and the private practice's sites side by side, over months, over sessions, by item and by outcome."""
+
+import streamlit as st
+
+from alliance import i18n
+from alliance.charts import (create_alliance_development, create_alliance_trend, create_early_alliance_outcome,
+                             create_outcome_categories, create_profiles)
+from alliance.charts.colors import color_map
+from alliance.charts.trend import setting_text
+from alliance.i18n import t
+from alliance.ui import filters, frame
+from alliance.ui.data import current_store
+from alliance.ui.state import show_empty_state
+
+CHART_CONFIG = {"displaylogo": False}
+
+frame.ensure()
+st.title(t("clinics.title"))
+snapshot = current_store()
+everything = current_store(filtered=False)
+span = everything.query("data_span")  # is there any data at all, whatever the filters
+
+if span is None or span.empty or not span["n_sessions"].iloc[0]:
+    show_empty_state("the clinic and site comparisons")
+    st.stop()
+
+chosen = filters.current()
+if chosen.start and chosen.end and chosen.start > chosen.end:
+    st.warning(t("filters.bad_period"))
+    st.stop()
+
+period = chosen.period()
+settings = {name: snapshot.setting(name) for name in ("srs_cutoff", "early_sessions", "ors_cutoff", "ors_rci")}
+trend = snapshot.query("alliance_trend", **period, group="site")
+if trend.empty:
+    st.info(t("empty.no_selection"))
+    st.stop()
+
+# Every clinic and site the store knows, whatever the filters: a site keeps its colour when others are filtered away.
+options = everything.query("filter_options")
+colors = color_map(sorted(set(options["clinic"]) | set(options["site"])))
+development = snapshot.query("alliance_development", **period, group="site")
+profiles = snapshot.query("profiles", **period, level="site")
+outcomes = snapshot.query("outcome_summary", **period, group="site")
+early = snapshot.query("early_alliance_outcome", **period, group="clinic")
+
+
+st.caption(t("clinics.intro"))
+if profiles is not None and not profiles.empty:
+    st.caption(t("clinics.sites", sites=", ".join(sorted(profiles["group"].astype(str))),
+                 sessions=i18n.integer(profiles["n_sessions"].sum()),
+                 clients=i18n.integer(profiles["n_clients"].sum())))
+
+site = t("chart.group.site")
+st.subheader(t("clinics.trend.title"))
+st.plotly_chart(create_alliance_trend(trend, cutoff=settings["srs_cutoff"], group_label=site, colors=colors),
+                key="clinics_trend", config=CHART_CONFIG)
+st.caption(t("clinics.trend.read"))
+
+st.subheader(t("clinics.dev.title"))
+st.plotly_chart(create_alliance_development(development, cutoff=settings["srs_cutoff"],
+                                            early_sessions=int(settings["early_sessions"]), group_label=site,
+                                            colors=colors),
+                key="clinics_development", config=CHART_CONFIG)
+st.caption(t("clinics.dev.read", early=int(settings["early_sessions"])))
+
+st.subheader(t("clinics.profiles.title"))
+st.plotly_chart(create_profiles(profiles, group_label=site, colors=colors), key="clinics_profiles",
+                config=CHART_CONFIG)
+st.caption(t("clinics.profiles.read"))
+
+st.subheader(t("clinics.outcome.title"))
+st.plotly_chart(create_outcome_categories(outcomes, group_label=site), key="clinics_outcomes", config=CHART_CONFIG)
+st.caption(t("clinics.outcome.read", cutoff=setting_text(settings["ors_cutoff"]), rci=setting_text(settings["ors_rci"])))
+
+st.subheader(t("clinics.early.title"))
+st.plotly_chart(create_early_alliance_outcome(early, group_label=t("chart.group.clinic"), colors=colors),
+                key="clinics_early", config=CHART_CONFIG)
+st.caption(t("clinics.early.read", early=int(settings["early_sessions"])))
+for group, note in zip(early["group"], early["note"]):
+    if isinstance(note, str) and note:
+        st.text(t("clinics.early.note", group=group, note=note))  # the model's own words: plain text

@@ -1,0 +1,94 @@
+"""Methods: what every figure means, the settings in force, and the research each figure rests on."""
+import pandas as pd
+import streamlit as st
+
+from alliance.ui import frame
+
+from alliance import i18n, store
+from alliance.caseload import CONCERN_WEIGHTS
+from alliance.i18n import t
+from alliance.locales.methods import REFERENCES
+from alliance.settings import DEFAULTS, SETTINGS
+from alliance.ui.data import current_store
+from alliance.ui.state import code
+
+# The rows of the definitions table, in the order of docs/methods.md.
+DEFINITIONS = ("score", "low", "month", "rupture", "repaired", "unrepaired", "open", "discrepancy", "completion",
+               "ors", "outcome", "early", "few")
+
+
+def shown_value(value) -> str:
+    """A setting as the viewer's language writes it: 36; 2.5 or 2,5."""
+    if float(value).is_integer():
+        return i18n.integer(value)
+    return i18n.number(value, 2).rstrip("0").rstrip(".,")
+
+
+def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table of our own fixed texts (never data)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+frame.ensure()
+settings = dict(current_store(filtered=False).settings)
+values = {name: shown_value(value) for name, value in settings.items()}
+
+st.title(t("methods.title"))
+st.markdown(t("methods.intro"))
+
+st.header(t("methods.alliance.title"))
+st.markdown(t("methods.alliance.body"))
+for measure in ("srs", "wai", "ors"):
+    st.markdown("- " + t(f"methods.{measure}", **values))
+
+st.header(t("methods.counting.title"))
+st.markdown(t("methods.counting.body"))
+
+st.header(t("methods.definitions.title"))
+st.markdown(markdown_table(
+    (t("methods.col.figure"), t("methods.col.meaning")),
+    [(f"**{t(f'methods.def.{d}.name')}**", t(f"methods.def.{d}.meaning", **values)) for d in DEFINITIONS],
+))
+st.caption(t("methods.definitions.note"))
+
+st.header(t("methods.ruptures.title"))
+st.markdown(t("methods.ruptures.body", **values))
+
+st.header(t("methods.fair.title"))
+st.markdown(t("methods.fair.body", **values))
+
+st.header(t("methods.etr.title"))
+st.markdown(t("methods.etr.body", **values))
+st.markdown(t("methods.early.body", **values))
+
+st.header(t("methods.flags.title"))
+st.markdown(t("methods.flags.intro"))
+st.markdown(markdown_table(
+    (t("methods.col.flag"), t("methods.col.raised"), t("methods.col.why"), t("methods.col.weight")),
+    [(f"**{t(f'methods.flag.{flag}.name')}**", t(f"methods.flag.{flag}.raised", **values),
+      t(f"methods.flag.{flag}.why"), str(weight)) for flag, weight in CONCERN_WEIGHTS.items()],
+))
+
+st.header(t("methods.settings.title"))
+st.markdown(t("methods.settings.intro", path=code(store.home_dir() / "settings.toml")))
+changed = [s.name for s in SETTINGS if settings[s.name] != s.default]
+if changed:
+    st.markdown(t("methods.settings.changed", changes="; ".join(
+        t("methods.settings.change", name=code(name), value=values[name], default=shown_value(DEFAULTS[name]))
+        for name in changed)))
+else:
+    st.markdown(t("methods.settings.all_default"))
+# A static table: the meanings wrap instead of being cut off, and nothing here is data.
+st.table(pd.DataFrame({
+    t("methods.col.setting"): [s.name for s in SETTINGS],
+    t("methods.col.in_force"): [values[s.name] for s in SETTINGS],
+    t("methods.col.default"): [shown_value(s.default) for s in SETTINGS],
+    t("methods.col.differs"): [t("methods.differs.yes") if s.name in changed else t("methods.differs.no")
+                               for s in SETTINGS],
+    t("methods.col.meaning"): [t(f"methods.setting.{s.name}") for s in SETTINGS],
+}), hide_index=True)
+
+st.header(t("methods.references.title"))
+st.markdown("\n".join(f"- {reference}" for reference in REFERENCES))
