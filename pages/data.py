@@ -67,6 +67,7 @@ files = snapshot.query("files")
 if files is None or files.empty:
     # The empty-state sentence around it is English only (alliance/ui/state.py), so its part is too.
     show_empty_state(t("data.empty_what", lang="en"))
+    upload_section()  # a clinic with no data yet can upload its first exports here
     st.stop()
 
 rejects = snapshot.query("rejects")

@@ -35,12 +35,21 @@ PAGE_CONFIG = {"page_title": "Alliance Dashboard", "page_icon": ":material/hands
 # it is the first request a fresh server gets (before any run of the router has called
 # st.navigation), and AppTest does so on reruns. Such a page draws the frame itself
 # through `ensure`. Each script thread has its own value.
-_drawn = contextvars.ContextVar("alliance_frame_drawn", default=False)
+_drawn = contextvars.ContextVar("alliance_frame_drawn", default=None)
+
+
+def _this_run():
+    """An object that is new for every script run (the run context's cursors), to mark what this run drew."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.cursors if ctx is not None else None
 
 
 def ensure() -> view_filters.ViewFilters:
     """The filters of this run, drawing the whole frame if the router has not (pages call this first)."""
-    if _drawn.get():
+    run = _this_run()
+    if run is not None and _drawn.get() is run:
         return view_filters.current()
     from .data import load_exports_on_first_start
 
@@ -63,7 +72,7 @@ def _under_apptest() -> bool:
 
 def start() -> view_filters.ViewFilters:
     """Set the language and draw the filters; keep the filters as a scope for the pages' queries."""
-    _drawn.set(True)
+    _drawn.set(_this_run())
     access = current_store(filtered=False)
     options = access.query("filter_options")
     if options is None:
