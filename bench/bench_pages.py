@@ -1,0 +1,97 @@
+"""Benchmark: how long each page takes to settle in a real browser, clicking through the sidebar.
+
+    .venv/bin/python bench/bench_pages.py [--home HOME] [--rounds 2]
+
+Starts `streamlit run dashboard.py` on a free 127.0.0.1 port against HOME (default: a
+store of sample_data/ built in a temporary folder), opens it in Debian's Chromium through
+Playwright, and for each page times the click until Streamlit's running indicator is gone
+and every plotly chart on the page has drawn. Round 1 includes cold caches; later rounds
+show the cached re-render. Rough: compare figures from one run on a quiet machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = ["Clinics", "Therapists", "Supervision", "Dual perspective", "Feedback", "Data", "Methods", "Overview"]
+
+
+def settled(page) -> None:
+    idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    page.wait_for_function(idle, timeout=60_000)
+    page.wait_for_timeout(150)
+    page.wait_for_function(idle, timeout=60_000)
+    charts = page.locator(".js-plotly-plot").count()
+    if charts:
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+                               timeout=60_000)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from alliance.store import ingest
+
+    home = args.home
+    if home is None:
+        home = Path(tempfile.mkdtemp(prefix="alliance-pages-")) / "home"
+        ingest(ROOT / "sample_data", home)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ALLIANCE_HOME": str(home), "ALLIANCE_DATA": str(home / "no-exports")}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            started = time.perf_counter()
+            page.goto(url + "/")
+            settled(page)
+            print(f"first load (new browser, Overview): {time.perf_counter() - started:.2f} s")
+            print("| round | page | seconds | charts |")
+            print("| ---: | --- | ---: | ---: |")
+            for round_number in range(1, args.rounds + 1):
+                for name in PAGES:
+                    before = page.locator("h1").first.text_content()
+                    started = time.perf_counter()
+                    page.locator('[data-testid="stSidebarNav"] a', has_text=name).first.click()
+                    # The new page has drawn its title, then everything else has settled.
+                    page.wait_for_function("(old) => { const h = document.querySelector('h1');"
+                                           " return h && h.textContent !== old; }", arg=before, timeout=60_000)
+                    settled(page)
+                    print(f"| {round_number} | {name} | {time.perf_counter() - started:.2f} | "
+                          f"{page.locator('.js-plotly-plot').count()} |", flush=True)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
