@@ -92,19 +92,15 @@ def current_store(filtered: bool = True) -> StoreSnapshot:
     )
 
 
-def _is_busy(exc: store.StoreError) -> bool:
-    return isinstance(exc, store.IngestBusy)
+def ingest_with_progress(folder: Path, home: Path, title: str, failed: str, waiting: str,
+                         done=lambda report: None) -> tuple[store.IngestReport | None, str]:
+    """Ingest the exports folder inside a status box with a progress bar: the report, or None and one sentence.
 
-
-def load_exports(home: Path | None = None, folder: Path | None = None, title: str | None = None) -> bool:
-    """Ingest the exports folder with visible progress; True when a store exists afterwards.
-
-    A session that finds another session's ingest running waits for it, so two
-    first sessions do not both fail.
+    A session that finds another session's ingest running waits for it (up to
+    WAIT_FOR_OTHER_INGEST_SECONDS), so two first sessions or two uploads do not both fail.
+    `done(report)` gives the status box's closing label.
     """
-    home = store.home_dir(home)
-    folder = store.data_dir(folder)
-    with st.status(title or "Loading the exports…", expanded=True) as status:
+    with st.status(title, expanded=True) as status:
         bar = st.progress(0.0)
         line = st.empty()  # st.text: file names are shown as plain text, never as Markdown
 
@@ -117,19 +113,30 @@ def load_exports(home: Path | None = None, folder: Path | None = None, title: st
             try:
                 report = store.ingest(folder, home, progress=progress)
                 break
-            except store.StoreError as exc:
-                if not _is_busy(exc) or time.monotonic() > deadline:
-                    status.update(label="The exports could not be loaded.", state="error")
-                    st.error(state.escape_markdown(exc))
-                    return store.store_version(home) is not None
-                line.text("Another ingest is running (another session or the command line); waiting for it to finish.")
+            except store.IngestBusy as exc:
+                if time.monotonic() > deadline:
+                    status.update(label=failed, state="error")
+                    return None, state.escape_markdown(exc)
+                line.text(waiting)
                 time.sleep(1.0)  # then try again: once the other ingest is done, ours finds nothing new
-            except MappingError as exc:
-                status.update(label="The exports could not be loaded.", state="error")
-                st.error(state.escape_markdown(exc))
-                return store.store_version(home) is not None
+            except (store.StoreError, MappingError) as exc:
+                status.update(label=failed, state="error")
+                return None, state.escape_markdown(exc)
         bar.progress(1.0)
-        status.update(label=_summary(report), state="complete", expanded=False)
+        status.update(label=done(report) or title, state="complete", expanded=False)
+    return report, ""
+
+
+def load_exports(home: Path | None = None, folder: Path | None = None, title: str | None = None) -> bool:
+    """Ingest the exports folder with visible progress; True when a store exists afterwards."""
+    home = store.home_dir(home)
+    folder = store.data_dir(folder)
+    report, error = ingest_with_progress(
+        folder, home, title or "Loading the exports…", failed="The exports could not be loaded.",
+        waiting="Another ingest is running (another session or the command line); waiting for it to finish.",
+        done=_summary)
+    if report is None:
+        st.error(error)
     return store.store_version(home) is not None
 
 

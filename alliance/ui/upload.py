@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import streamlit as st
 from .. import i18n, store
 from ..i18n import t
 from ..ingest import EMPTY_MAPPING, Mapping, MappingError, file_format, parse_mapping
-from .data import WAIT_FOR_OTHER_INGEST_SECONDS, current_store
+from .data import current_store, ingest_with_progress
 from .state import code, escape_markdown
 
 ACCEPTED_TYPES = ("csv", "txt", "parquet", "xlsx")
@@ -204,32 +203,9 @@ def prepare(uploaded, folder: Path, mapping: Mapping, limit_mb: float) -> list[U
 
 def _ingest_with_progress(folder: Path, home: Path) -> tuple[store.IngestReport | None, str]:
     """Ingest the exports folder, showing progress; the report, or None and one sentence."""
-    with st.status(t("upload.progress"), expanded=True) as status:
-        bar = st.progress(0.0)
-        line = st.empty()  # st.text: file names are shown as plain text, never as Markdown
-
-        def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0))
-            line.text(message)
-
-        deadline = time.monotonic() + WAIT_FOR_OTHER_INGEST_SECONDS
-        while True:
-            try:
-                report = store.ingest(folder, home, progress=progress)
-                break
-            except store.IngestBusy:
-                if time.monotonic() > deadline:
-                    status.update(label=t("upload.failed"), state="error")
-                    return None, t("upload.failed") + " " + escape_markdown(
-                        f"Another ingest is still running in {home}; try again when it has finished.")
-                line.text(t("upload.waiting"))
-                time.sleep(1.0)
-            except (store.StoreError, MappingError) as exc:
-                status.update(label=t("upload.failed"), state="error")
-                return None, t("upload.failed") + " " + escape_markdown(exc)
-        bar.progress(1.0)
-        status.update(label=t("upload.done"), state="complete", expanded=False)
-    return report, ""
+    report, error = ingest_with_progress(folder, home, t("upload.progress"), failed=t("upload.failed"),
+                                         waiting=t("upload.waiting"), done=lambda _: t("upload.done"))
+    return report, (t("upload.failed") + " " + error) if report is None else ""
 
 
 def load_uploaded(uploaded, folder: Path, home: Path, limit_mb: float) -> UploadResult:
