@@ -254,25 +254,28 @@ def check_file(
 
 
 def create_work_tables(con: duckdb.DuckDBPyConnection, temp: bool = False) -> None:
-    """The tables that check_file appends to."""
+    """The tables that check_file appends to.
+
+    Table and column names come only from contract.py (a fixed allow-list); no value
+    from a file ever reaches this DDL.
+    """
     t = "TEMP " if temp else ""
-    con.execute(f"CREATE {t}TABLE IF NOT EXISTS rejects (file VARCHAR, row BIGINT, \"column\" VARCHAR, reason VARCHAR)")
+    statements = [f"CREATE {t}TABLE IF NOT EXISTS rejects (file VARCHAR, row BIGINT, \"column\" VARCHAR, reason VARCHAR)"]
     for kind in C.KINDS:
-        cols = []
-        for col in C.columns_of(kind):
-            if col.name in ("ors_total", "srs_total") or (col.type == "number" and col.name != "wai_mean"):
-                sql_type = "DECIMAL(6,2)"
-            elif col.name == "wai_mean":
-                sql_type = "DECIMAL(8,4)"
-            elif col.type == "integer":
-                sql_type = "INTEGER"
-            elif col.type == "date":
-                sql_type = "DATE"
-            else:
-                sql_type = "VARCHAR"
-            cols.append(f"{col.name} {sql_type}")
+        cols = [f"{col.name} {_store_type(col)}" for col in C.columns_of(kind)]
         raw_cols = ", ".join(f"{c.name} VARCHAR" for c in C.columns_of(kind))
         # Staged rows live in memory (spilling to disk if need be); only the combined tables are written.
-        con.execute(f"CREATE TEMP TABLE IF NOT EXISTS stage_{kind} ({', '.join(cols)}, "
-                    "source_file VARCHAR, source_row BIGINT, file_order INTEGER)")
-        con.execute(f"CREATE {t}TABLE IF NOT EXISTS quarantined_{kind} (file VARCHAR, row BIGINT, {raw_cols})")
+        statements.append(f"CREATE TEMP TABLE IF NOT EXISTS stage_{kind} ({', '.join(cols)}, "
+                          "source_file VARCHAR, source_row BIGINT, file_order INTEGER)")
+        statements.append(f"CREATE {t}TABLE IF NOT EXISTS quarantined_{kind} (file VARCHAR, row BIGINT, {raw_cols})")
+    for ddl in statements:
+        con.execute(ddl)
+
+
+def _store_type(col: C.Column) -> str:
+    """The store's SQL type of a contract column (items and totals as exact decimals)."""
+    if col.name == "wai_mean":
+        return "DECIMAL(8,4)"
+    if col.type == "number":
+        return "DECIMAL(6,2)"
+    return {"integer": "INTEGER", "date": "DATE"}.get(col.type, "VARCHAR")
