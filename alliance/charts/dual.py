@@ -12,6 +12,9 @@ from scipy import stats
 from .. import i18n
 from ..i18n import t
 from .colors import REFERENCE_COLOR, color_map
+from .common import base_layout as _base
+from .common import check_columns as _check
+from .common import empty_sentence as _empty
 from .therapists import ROW_HEIGHT, therapist_label
 
 PAIR_COLUMNS = ("clinic", "therapist_id", "client_id", "session_id", "session_number", "session_date",
@@ -25,29 +28,6 @@ SUBSCALES = ("goal", "task", "bond")
 WAI_MIN, WAI_MAX = 1, 5
 # The largest marker of the scatter, in pixels across; a point's area grows with its number of pairs.
 MAX_MARKER_PX = 28
-
-
-def _check(df, required: tuple[str, ...], who: str, query: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{who} needs a DataFrame of the {query} query, not {type(df).__name__}.")
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise ValueError(f"{who} needs the columns of the {query} query; missing: {', '.join(missing)}.")
-
-
-def _base(fig: go.Figure, **layout) -> go.Figure:
-    # The legend names the group even when only one is left by a filter (plotly hides a lone one).
-    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10), hovermode="closest", showlegend=True,
-                      separators=i18n.plotly_separators(), **layout)
-    return fig
-
-
-def _empty(fig: go.Figure, sentence: str) -> go.Figure:
-    fig.add_annotation(text=sentence, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-                       font=dict(size=16))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def create_wai_pairs_scatter(pairs: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:

@@ -10,6 +10,9 @@ import plotly.graph_objects as go
 from .. import i18n
 from ..i18n import t
 from .colors import REFERENCE_COLOR, color_map
+from .common import base_layout as _base
+from .common import check_columns as _check
+from .common import empty_sentence as _empty
 
 FUNNEL_COLUMNS = ("clinic", "therapist_id", "site", "n_clients", "n_rated", "mean_srs", "overall_mean",
                   "overall_sd", "outside_95", "outside_998", "too_few")
@@ -20,29 +23,6 @@ Z_95, Z_998 = 1.96, 3.09
 # Therapists not judged are drawn in this grey, hollow, so they never look like a site's colour.
 NOT_JUDGED_COLOR = "#9E9E9E"
 ROW_HEIGHT = 22
-
-
-def _check(df: pd.DataFrame, required: tuple[str, ...], who: str, query: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{who} needs a DataFrame of the {query} query, not {type(df).__name__}.")
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise ValueError(f"{who} needs the columns of the {query} query; missing: {', '.join(missing)}.")
-
-
-def _base(fig: go.Figure, **layout) -> go.Figure:
-    # The legend names the group even when only one is left by a filter (plotly hides a lone one).
-    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10), hovermode="closest", showlegend=True,
-                      separators=i18n.plotly_separators(), **layout)
-    return fig
-
-
-def _empty(fig: go.Figure, sentence: str) -> go.Figure:
-    fig.add_annotation(text=sentence, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-                       font=dict(size=16))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def therapist_label(clinic: pd.Series, therapist_id: pd.Series) -> pd.Series:
