@@ -10,7 +10,6 @@ from alliance.charts.trend import setting_text
 from alliance.i18n import t
 from alliance.ui import filters, frame
 from alliance.ui.data import current_store
-from alliance.ui.state import show_empty_state
 
 CHART_CONFIG = {"displaylogo": False}
 
@@ -18,16 +17,10 @@ frame.ensure()
 st.title(t("clinics.title"))
 snapshot = current_store()
 everything = current_store(filtered=False)
-span = everything.query("data_span")  # is there any data at all, whatever the filters
-
-if span is None or span.empty or not span["n_sessions"].iloc[0]:
-    show_empty_state("the clinic and site comparisons")
-    st.stop()
+frame.require_data("the clinic and site comparisons")  # stops the page when there is no data at all, whatever the filters
 
 chosen = filters.current()
-if chosen.start and chosen.end and chosen.start > chosen.end:
-    st.warning(t("filters.bad_period"))
-    st.stop()
+frame.require_valid_period(chosen)
 
 period = chosen.period()
 settings = {name: snapshot.setting(name) for name in ("srs_cutoff", "early_sessions", "ors_cutoff", "ors_rci")}

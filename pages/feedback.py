@@ -11,7 +11,6 @@ from alliance.i18n import t
 from alliance.queries import MAX_TEXT_PARAM
 from alliance.ui import frame
 from alliance.ui.data import current_store
-from alliance.ui.state import show_empty_state
 
 chosen = frame.ensure()  # first: the language, the sidebar filters and the frame
 
@@ -24,13 +23,8 @@ TABLE_HEIGHT = 560
 
 st.title(t("fb.title"))
 snapshot = current_store()
-span = current_store(filtered=False).query("data_span")  # is there any data at all, whatever the filters
-if span is None or span.empty or not span["n_sessions"].iloc[0]:
-    show_empty_state("the clients' comments")
-    st.stop()
-if chosen.start and chosen.end and chosen.start > chosen.end:
-    st.warning(t("filters.bad_period"))
-    st.stop()
+frame.require_data("the clients' comments")  # stops the page when there is no data at all, whatever the filters
+frame.require_valid_period(chosen)
 st.caption(t("fb.intro"))
 
 cutoff = i18n.number(snapshot.setting("srs_cutoff"), 0)

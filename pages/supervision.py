@@ -8,7 +8,7 @@ from alliance.charts.timeline import create_client_timeline
 from alliance.i18n import t
 from alliance.ui import frame
 from alliance.ui.data import current_store
-from alliance.ui.state import escape_markdown, show_empty_state
+from alliance.ui.state import escape_markdown
 
 chosen = frame.ensure()  # first: the language, the sidebar filters and the frame
 
@@ -78,13 +78,8 @@ def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
 
 st.title(t("sup.title"))
 snapshot = current_store()
-span = current_store(filtered=False).query("data_span")  # is there any data at all, whatever the filters
-if span is None or span.empty or not span["n_sessions"].iloc[0]:
-    show_empty_state("the supervision caseload")
-    st.stop()
-if chosen.start and chosen.end and chosen.start > chosen.end:
-    st.warning(t("filters.bad_period"))
-    st.stop()
+frame.require_data("the supervision caseload")  # stops the page when there is no data at all, whatever the filters
+frame.require_valid_period(chosen)
 
 st.caption(t("sup.intro"))
 period = chosen.period()

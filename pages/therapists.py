@@ -9,21 +9,15 @@ from alliance.charts.therapists import create_funnel, create_therapist_effects
 from alliance.i18n import t
 from alliance.ui import filters
 from alliance.ui.data import current_store
-from alliance.ui.state import show_empty_state
 
 frame.ensure()
 st.title(t("therapists.title"))
 snapshot = current_store()
 everything = current_store(filtered=False)
-span = everything.query("data_span")  # is there any data at all, whatever the filters
-if span is None or span.empty or not span["n_sessions"].iloc[0]:
-    show_empty_state(t("therapists.no_data"))
-    st.stop()
+frame.require_data(t("therapists.no_data"))  # stops the page when there is no data at all, whatever the filters
 
 chosen = filters.current()
-if chosen.start and chosen.end and chosen.start > chosen.end:
-    st.warning(t("filters.bad_period"))
-    st.stop()
+frame.require_valid_period(chosen)
 period = chosen.period()
 min_clients = int(snapshot.setting("min_clients"))
 

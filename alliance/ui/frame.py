@@ -82,6 +82,24 @@ def start() -> view_filters.ViewFilters:
     return chosen
 
 
+def require_data(what: str) -> pd.DataFrame:
+    """The span of all the data, whatever the filters; with no data, the empty state stops the page."""
+    from .state import show_empty_state
+
+    span = current_store(filtered=False).query("data_span")
+    if span is None or span.empty or not span["n_sessions"].iloc[0]:
+        show_empty_state(what)
+        st.stop()
+    return span
+
+
+def require_valid_period(chosen: view_filters.ViewFilters) -> None:
+    """A period that ends before it starts stops the page with one sentence."""
+    if chosen.start and chosen.end and chosen.start > chosen.end:
+        st.warning(t("filters.bad_period"))
+        st.stop()
+
+
 def navigation(pages_dir: Path):
     pages = []
     for number, (file, title_key, icon) in enumerate(PAGES):
