@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -351,12 +352,28 @@ class _PythonResult:
 
 def build_file(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The store build file a connection reads (its name changes with every build)."""
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    cur = con.cursor()  # its own cursor: the connection may be shared by threads (the warm-up, sessions)
+    try:
+        row = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    finally:
+        cur.close()
     return Path(row[0]) if row and row[0] else None
 
 
 _MODEL_CACHE: dict[tuple, pd.DataFrame] = {}
 _MODEL_CACHE_MAX = 64
+# One lock per cache key: two sessions (or the warm-up thread and a page) asking for the same
+# model at once compute it once; the second waits and reads the first one's result.
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+_KEY_LOCKS_GUARD = threading.Lock()
+
+
+def _key_lock(key: tuple) -> threading.Lock:
+    with _KEY_LOCKS_GUARD:
+        if len(_KEY_LOCKS) > 4 * _MODEL_CACHE_MAX:
+            for old in [k for k, lock in _KEY_LOCKS.items() if not lock.locked()]:
+                del _KEY_LOCKS[old]
+        return _KEY_LOCKS.setdefault(key, threading.Lock())
 
 
 def _run_python(con, query: PythonQuery, params: dict, scope: Scope, settings: dict | None) -> pd.DataFrame:
@@ -367,23 +384,28 @@ def _run_python(con, query: PythonQuery, params: dict, scope: Scope, settings: d
     build = build_file(con)
     key = (str(build), query.name, _code_version(query.name), tuple(sorted(values.items())), scope,
            tuple(sorted(in_force.items())))
-    if key in _MODEL_CACHE:
-        return _MODEL_CACHE[key].copy()
-    disk = _disk_cache_path(build, key)
-    frame = None
+    with _key_lock(key):
+        frame = _MODEL_CACHE.get(key)
+        if frame is None:
+            frame = _load_or_compute(con, query, values, scope, in_force, _disk_cache_path(build, key))
+            if len(_MODEL_CACHE) >= _MODEL_CACHE_MAX:
+                _MODEL_CACHE.pop(next(iter(_MODEL_CACHE)), None)
+            _MODEL_CACHE[key] = frame
+    return frame.copy()
+
+
+def _load_or_compute(con, query: PythonQuery, values: dict, scope: Scope, in_force: dict,
+                     disk: Path | None) -> pd.DataFrame:
+    """The model's result from the disk cache beside the build, else computed (and written there)."""
     if disk is not None and disk.exists():
         try:
-            frame = pd.read_parquet(disk)
+            return pd.read_parquet(disk)
         except Exception:  # a damaged cache file is recomputed
-            frame = None
-    if frame is None:
-        frame = query.compute(con, values, scope, in_force)
-        if disk is not None:
-            _write_cache(disk, frame)
-    if len(_MODEL_CACHE) >= _MODEL_CACHE_MAX:
-        _MODEL_CACHE.pop(next(iter(_MODEL_CACHE)))
-    _MODEL_CACHE[key] = frame
-    return frame.copy()
+            pass
+    frame = query.compute(con, values, scope, in_force)
+    if disk is not None:
+        _write_cache(disk, frame)
+    return frame
 
 
 @lru_cache(maxsize=None)

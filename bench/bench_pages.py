@@ -28,10 +28,9 @@ PAGES = ["Clinics", "Therapists", "Supervision", "Dual perspective", "Feedback",
 
 
 def settled(page) -> None:
-    idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    page.wait_for_function(idle, timeout=60_000)
-    page.wait_for_timeout(150)
-    page.wait_for_function(idle, timeout=60_000)
+    """The script run has finished (Streamlit marks the app root) and every plotly chart has drawn."""
+    done = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+    page.wait_for_function(done, timeout=60_000)
     charts = page.locator(".js-plotly-plot").count()
     if charts:
         page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",

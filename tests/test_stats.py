@@ -339,3 +339,34 @@ def test_command_line_prints_a_model(sample_home):
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "between therapists" in result.stdout
+
+
+def test_concurrent_requests_for_one_model_compute_it_once(tmp_path, monkeypatch):
+    """The warm-up thread and a page (or two sessions) asking at once: one computation, one answer."""
+    import threading
+    import time
+
+    con = _three_therapists().build(tmp_path)
+    query = queries.all_queries()["therapist_icc"]
+    calls = []
+
+    def slow_compute(*args):
+        calls.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for every thread to arrive while the first computes
+        return query.compute(*args)
+
+    monkeypatch.setitem(queries._PYTHON_QUERIES, "therapist_icc",
+                        queries.PythonQuery(query.name, query.description, query.params, slow_compute))
+    queries.all_queries.cache_clear()
+    queries._MODEL_CACHE.clear()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(queries.run(con, "therapist_icc"))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queries.all_queries.cache_clear()
+    assert len(calls) == 1
+    assert len(results) == 4
+    for frame in results[1:]:
+        pd.testing.assert_frame_equal(frame, results[0])

@@ -8,6 +8,8 @@ result contains.
 """
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,17 @@ from . import state
 
 # Where the router keeps the sidebar filters as a scope for this run (see alliance/ui/filters.py).
 FILTER_SCOPE_KEY = "filter_scope"
+
+# The models the pages ask for with the default view (no period chosen), computed in the
+# background when a viewer's scope first meets a build, so a first visit finds them cached.
+WARM_UP = (
+    ("caseload_flags", {}),
+    ("early_alliance_outcome", {"group": "clinic"}),
+    ("therapist_effects", {"adjust": "none"}),
+    ("therapist_icc", {"adjust": "none"}),
+)
+
+log = logging.getLogger(__name__)
 
 # A first session may wait this long for another session's ingest before giving up.
 WAIT_FOR_OTHER_INGEST_SECONDS = 180
@@ -67,6 +80,40 @@ class StoreSnapshot:
         except duckdb.Error:
             st.error(f"The query {name} failed on the store in {self.home}; run `python -m alliance ingest` to rebuild it.")
             st.stop()
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _warm_up(home: str, version: str, scope: Scope, settings: tuple) -> threading.Thread:
+    """Once per build, scope and settings: import the charts and compute the default models in a thread.
+
+    The models land in the model cache (memory and `cache/<build>/` on disk), keyed exactly
+    as a page's own request is, and a page asking while the thread computes waits for it
+    rather than computing twice (alliance.queries keeps one lock per key).
+    """
+    con = _connection(home, version)
+
+    def work() -> None:
+        try:
+            from .. import charts  # noqa: F401  (the chart modules' imports, a second on a fresh server)
+
+            for name, params in WARM_UP:
+                queries.run(con, name, params, scope, dict(settings))
+        except Exception as exc:  # a failed warm-up only means the page computes it itself
+            log.warning("Warming the model cache failed: %s", type(exc).__name__)
+
+    thread = threading.Thread(target=work, name=f"alliance-warm-up-{version}", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up(snapshot: "StoreSnapshot") -> None:
+    """Start computing the default models for this viewer's scope in the background (once per build)."""
+    if snapshot.version is None:
+        return
+    try:
+        _warm_up(snapshot.home, snapshot.version, snapshot.scope, snapshot.settings)
+    except (store.StoreError, duckdb.Error):
+        pass  # the page's own first query says what is wrong with the store
 
 
 def current_store(filtered: bool = True) -> StoreSnapshot:

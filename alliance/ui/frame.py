@@ -10,7 +10,7 @@ import streamlit as st
 from .. import i18n
 from ..i18n import t
 from . import filters as view_filters
-from .data import FILTER_SCOPE_KEY, current_store
+from .data import FILTER_SCOPE_KEY, current_store, warm_up
 
 FILTER_COLUMNS = ["sector", "clinic", "site", "therapist_id", "n_sessions", "first_date", "last_date"]
 
@@ -28,7 +28,11 @@ PAGES = (
 
 
 PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
-PAGE_CONFIG = {"page_title": "Alliance Dashboard", "page_icon": ":material/handshake:", "layout": "wide"}
+# The tab icon is a file in the package: a Material or emoji icon would make every browser
+# fetch it from Google's or a CDN's servers (a request out of the clinic's network, and a
+# wait on a network with no internet).
+PAGE_CONFIG = {"page_title": "Alliance Dashboard", "page_icon": str(Path(__file__).parent / "static" / "icon.png"),
+               "layout": "wide"}
 
 # Whether this run has drawn the frame. The router draws it before the page. A page can
 # also run on its own: Streamlit runs a file of a `pages/` folder directly when a link to
@@ -74,6 +78,7 @@ def start() -> view_filters.ViewFilters:
     """Set the language and draw the filters; keep the filters as a scope for the pages' queries."""
     _drawn.set(_this_run())
     access = current_store(filtered=False)
+    warm_up(access)
     options = access.query("filter_options")
     if options is None:
         options = pd.DataFrame(columns=FILTER_COLUMNS)
