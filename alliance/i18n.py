@@ -74,6 +74,11 @@ def number(value, decimals: int = 1, lang: str | None = None) -> str:
     return text
 
 
+def count(n: int, key: str, lang: str | None = None) -> str:
+    """'1 file', '3 files' ('1 fil', '3 filer'): the text `key.one` or `key.other` with the number filled in."""
+    return t(f"{key}.one" if n == 1 else f"{key}.other", lang, n=integer(n, lang))
+
+
 def integer(value, lang: str | None = None) -> str:
     return number(value, 0, lang)
 

@@ -17,7 +17,7 @@ frame.ensure()
 st.title(t("clinics.title"))
 snapshot = current_store()
 everything = current_store(filtered=False)
-frame.require_data("the clinic and site comparisons")  # stops the page when there is no data at all, whatever the filters
+frame.require_data(t("empty.what.clinics"))  # stops the page when there is no data at all, whatever the filters
 
 chosen = filters.current()
 frame.require_valid_period(chosen)

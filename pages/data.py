@@ -1,7 +1,7 @@
 """Data: every file the store has seen, what was loaded from it, and every row that was not."""
 import streamlit as st
 
-from alliance import i18n
+from alliance import i18n, stored_text
 from alliance.i18n import t
 from alliance.ui import frame
 
@@ -38,24 +38,19 @@ def reject_columns() -> dict:
 STATUS_ORDER = ("loaded", "rejected", "duplicate", "ignored")
 
 
-def count(n: int, key: str) -> str:
-    """'1 file', '3 files' ('1 fil', '3 filer'): the text `key.one` or `key.other` with the number."""
-    return t(f"{key}.one" if n == 1 else f"{key}.other", n=i18n.integer(n))
-
-
 def files_sentence(files) -> str:
     by_status = files["status"].value_counts()
     parts = [f"{i18n.integer(by_status[s])} {t('data.status.' + s)}" for s in STATUS_ORDER if s in by_status]
-    return t("data.files_sentence", files=count(len(files), "data.n_files"), parts=", ".join(parts))
+    return t("data.files_sentence", files=i18n.count(len(files), "data.n_files"), parts=", ".join(parts))
 
 
 def rows_sentence(files) -> str:
     total = {c: int(files[c].sum()) for c in ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate", "rows_orphan")}
-    text = t("data.rows_sentence", rows=count(total["rows_read"], "data.n_rows"),
+    text = t("data.rows_sentence", rows=i18n.count(total["rows_read"], "data.n_rows"),
              loaded=i18n.integer(total["rows_loaded"]), quarantined=i18n.integer(total["rows_quarantined"]),
-             duplicates=count(total["rows_duplicate"], "data.n_duplicates"))
+             duplicates=i18n.count(total["rows_duplicate"], "data.n_duplicates"))
     if total["rows_orphan"]:
-        text += " " + t("data.orphans_sentence", feedback_rows=count(total["rows_orphan"], "data.n_feedback_rows"))
+        text += " " + t("data.orphans_sentence", feedback_rows=i18n.count(total["rows_orphan"], "data.n_feedback_rows"))
     return text
 
 
@@ -65,8 +60,7 @@ snapshot = current_store()
 files = snapshot.query("files")
 
 if files is None or files.empty:
-    # The empty-state sentence around it is English only (alliance/ui/state.py), so its part is too.
-    show_empty_state(t("data.empty_what", lang="en"))
+    show_empty_state(t("data.empty_what"))
     upload_section()  # a clinic with no data yet can upload its first exports here
     st.stop()
 
@@ -75,15 +69,22 @@ rejects = snapshot.query("rejects")
 st.subheader(t("data.files"))
 st.markdown(files_sentence(files) + " " + rows_sentence(files))
 FILE_COLUMNS = file_columns()
-st.dataframe(files[list(FILE_COLUMNS)], hide_index=True, column_config=FILE_COLUMNS, key="files")
+shown = files[list(FILE_COLUMNS)].assign(
+    # The store keeps its codes and English sentences; they are shown in the viewer's language.
+    status=files["status"].map(lambda s: t(f"data.status.{s}")),
+    kind=files["kind"].map(lambda k: t(f"upload.kind.{k}") if k else ""),
+    message=stored_text.translate_column(files["message"]),
+)
+st.dataframe(shown, hide_index=True, column_config=FILE_COLUMNS, key="files")
 
 st.subheader(t("data.rejects"))
 if rejects.empty:
     st.markdown(t("data.no_rejects"))
 else:
-    st.markdown(t("data.rejects_sentence", entries=count(len(rejects), "data.n_reject_entries"),
-                  files=count(rejects["file"].nunique(), "data.n_files")))
-    st.dataframe(rejects, hide_index=True, column_config=reject_columns(), key="rejects")
+    st.markdown(t("data.rejects_sentence", entries=i18n.count(len(rejects), "data.n_reject_entries"),
+                  files=i18n.count(rejects["file"].nunique(), "data.n_files")))
+    st.dataframe(rejects.assign(reason=stored_text.translate_column(rejects["reason"])), hide_index=True,
+                 column_config=reject_columns(), key="rejects")
 
 orphans_section()
 upload_section()

@@ -23,7 +23,7 @@ TABLE_HEIGHT = 560
 
 st.title(t("fb.title"))
 snapshot = current_store()
-frame.require_data("the clients' comments")  # stops the page when there is no data at all, whatever the filters
+frame.require_data(t("empty.what.feedback"))  # stops the page when there is no data at all, whatever the filters
 frame.require_valid_period(chosen)
 st.caption(t("fb.intro"))
 

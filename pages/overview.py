@@ -23,7 +23,7 @@ snapshot = current_store()
 span = current_store(filtered=False).query("data_span")  # is there any data at all, whatever the filters
 
 if span is None or span.empty or not span["n_sessions"].iloc[0]:
-    show_empty_state("the key figures and the monthly alliance trend")
+    show_empty_state(t("empty.what.overview"))
     st.stop()
 
 chosen = filters.current()

@@ -78,7 +78,7 @@ def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
 
 st.title(t("sup.title"))
 snapshot = current_store()
-frame.require_data("the supervision caseload")  # stops the page when there is no data at all, whatever the filters
+frame.require_data(t("empty.what.supervision"))  # stops the page when there is no data at all, whatever the filters
 frame.require_valid_period(chosen)
 
 st.caption(t("sup.intro"))

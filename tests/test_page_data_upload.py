@@ -165,6 +165,17 @@ def test_the_upload_speaks_norwegian(monkeypatch, exports_and_home):
     [warning] = at.warning
     assert shown(warning.value).startswith("`notater.csv` ble ikke lagt til: navnet begynner verken med sessions")
     assert "`sessions_newclient.csv`: lastet inn (timeeksport). 5 rader lest: 4 lastet inn, 1 i karantene" in markdown(at)
+    # The store's own sentences (reject reasons, file messages, statuses) read in Norwegian too.
+    report = tables(at, "file", "row", "column", "reason")[-1]  # the upload's own report, below the page's rejects
+    assert report["reason"].tolist() == ["session_number er 0, under minimum 1"]
+    at.run()  # the page as drawn after the upload
+    [files] = tables(at, "file", "status", "message")
+    new = files[files["file"] == "sessions_newclient.csv"].iloc[0]
+    assert (new["status"], new["kind"]) == ("lastet inn", "timeeksport")
+    assert new["message"] == "1 rad satt i karantene; se de avviste radene."
+    rejects = tables(at, "file", "row", "column", "reason")[0]
+    assert "session_number er 0, under minimum 1" in rejects["reason"].tolist()
+    assert not any(" is " in r for r in rejects["reason"]), "a reason was left in English"
 
 
 def test_a_pattern_of_columns_toml_names_an_export(monkeypatch, exports_and_home):

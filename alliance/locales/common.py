@@ -35,4 +35,33 @@ TEXT = {
                            "nb": "Ingenting passer med dette utvalget: utvid perioden eller fjern et filter."},
     "noise.small": {"en": "Fewer than {n} clients: too few to compare, shown for information only.",
                     "nb": "Færre enn {n} klienter: for få til å sammenligne, vises bare til orientering."},
+    "empty.no_data": {
+        "en": "No data yet: put session and feedback exports in {folder} and press **{button}**, or run {command}; "
+              "{what} will then appear here.",
+        "nb": "Ingen data ennå: legg time- og tilbakemeldingseksporter i {folder} og trykk **{button}**, eller kjør "
+              "{command}; {what} vises da her."},
+    "empty.no_folder": {
+        "en": "No data yet: create the exports folder {folder}, put session and feedback exports in it and run "
+              "{command}, then reload this page; {what} will then appear here.",
+        "nb": "Ingen data ennå: opprett eksportmappen {folder}, legg time- og tilbakemeldingseksporter i den og kjør "
+              "{command}, og last så inn siden på nytt; {what} vises da her."},
+    "empty.load_button": {"en": "Load the exports", "nb": "Last inn eksportene"},
+    "empty.what.figures": {"en": "the figures", "nb": "figurene"},
+    "empty.what.overview": {"en": "the key figures and the monthly alliance trend",
+                            "nb": "nøkkeltallene og den månedlige allianseutviklingen"},
+    "empty.what.clinics": {"en": "the clinic and site comparisons", "nb": "sammenligningene av klinikker og steder"},
+    "empty.what.supervision": {"en": "the supervision caseload", "nb": "klientlisten for veiledning"},
+    "empty.what.feedback": {"en": "the clients' comments", "nb": "klientenes kommentarer"},
+    "load.title": {"en": "Loading the exports…", "nb": "Laster inn eksportene…"},
+    "load.first_title": {"en": "First start: loading the exports…", "nb": "Første oppstart: laster inn eksportene…"},
+    "load.failed": {"en": "The exports could not be loaded.", "nb": "Eksportene kunne ikke lastes inn."},
+    "load.waiting": {"en": "Another ingest is running (another session or the command line); waiting for it to finish.",
+                     "nb": "En annen innlesing pågår (en annen økt eller kommandolinjen); venter til den er ferdig."},
+    "load.summary": {"en": "Loaded the exports: {files}, {rows}.", "nb": "Eksportene er lastet inn: {files}, {rows}."},
+    "load.problems": {"en": "{problems}: see the Data page.", "nb": "{problems}: se Data-siden."},
+    "load.files_rejected.one": {"en": "{n} file rejected", "nb": "{n} fil avvist"},
+    "load.files_rejected.other": {"en": "{n} files rejected", "nb": "{n} filer avvist"},
+    "load.rows_quarantined.one": {"en": "{n} row quarantined", "nb": "{n} rad i karantene"},
+    "load.rows_quarantined.other": {"en": "{n} rows quarantined", "nb": "{n} rader i karantene"},
+    "word.and": {"en": "and", "nb": "og"},
 }

@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from .. import queries, store
+from .. import i18n, queries, store, stored_text
+from ..i18n import t
 from ..ingest import MappingError
 from ..scope import EVERYTHING, Scope
 from ..settings import SettingsError, load_settings
@@ -153,7 +154,7 @@ def ingest_with_progress(folder: Path, home: Path, title: str, failed: str, wait
 
         def progress(fraction: float, message: str) -> None:
             bar.progress(min(max(float(fraction), 0.0), 1.0))
-            line.text(message)
+            line.text(stored_text.translate(message))
 
         deadline = time.monotonic() + WAIT_FOR_OTHER_INGEST_SECONDS
         while True:
@@ -179,9 +180,7 @@ def load_exports(home: Path | None = None, folder: Path | None = None, title: st
     home = store.home_dir(home)
     folder = store.data_dir(folder)
     report, error = ingest_with_progress(
-        folder, home, title or "Loading the exports…", failed="The exports could not be loaded.",
-        waiting="Another ingest is running (another session or the command line); waiting for it to finish.",
-        done=_summary)
+        folder, home, title or t("load.title"), failed=t("load.failed"), waiting=t("load.waiting"), done=_summary)
     if report is None:
         st.error(error)
     return store.store_version(home) is not None
@@ -190,13 +189,13 @@ def load_exports(home: Path | None = None, folder: Path | None = None, title: st
 def _summary(report: store.IngestReport) -> str:
     exports = [f for f in report.files if f.status != "ignored"]
     rows = sum(f.rows_loaded for f in exports)
-    text = f"Loaded the exports: {state.count(len(exports), 'file')}, {state.count(rows, 'row')}."
+    text = t("load.summary", files=i18n.count(len(exports), "data.n_files"), rows=i18n.count(rows, "data.n_rows"))
     rejected = sum(1 for f in exports if f.status == "rejected")
     quarantined = sum(f.rows_quarantined for f in exports)
-    if rejected or quarantined:
-        problems = [state.count(n, noun) + " " + verb for n, noun, verb in
-                    ((rejected, "file", "rejected"), (quarantined, "row", "quarantined")) if n]
-        text += " " + " and ".join(problems) + ": see the Data page."
+    problems = [i18n.count(n, key) for n, key in
+                ((rejected, "load.files_rejected"), (quarantined, "load.rows_quarantined")) if n]
+    if problems:
+        text += " " + t("load.problems", problems=f" {t('word.and')} ".join(problems))
     return text
 
 
@@ -205,4 +204,4 @@ def load_exports_on_first_start() -> None:
     home, folder = store.home_dir(), store.data_dir()
     if store.store_version(home) is not None or not folder.is_dir():
         return  # a missing folder is explained by each page's empty state
-    load_exports(home, folder, title="First start: loading the exports…")
+    load_exports(home, folder, title=t("load.first_title"))

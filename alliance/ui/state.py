@@ -6,22 +6,14 @@ import re
 
 import streamlit as st
 
+from ..i18n import t
 from ..scope import EVERYTHING, Scope
 from ..store import data_dir
-
-# Contract section 1: session dates run from 2000-01-01 to the day after ingest.
-EARLIEST_DATE = dt.date(2000, 1, 1)
-
 
 def current_scope() -> Scope:
     """The viewer's scope. Everything until a login fills `st.session_state["scope"]`."""
     scope = st.session_state.get("scope", EVERYTHING)
     return scope if isinstance(scope, Scope) else EVERYTHING
-
-
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """'1 file', '3 files', '1,204 rated sessions'."""
-    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def code(text: str) -> str:
@@ -37,29 +29,21 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def period_filter(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
-    """Start and end dates (inclusive), defaulting to the whole span of the data."""
-    latest = max(last, dt.date.today() + dt.timedelta(days=1))
-    left, right = st.columns(2)
-    start = left.date_input("From", value=first, min_value=EARLIEST_DATE, max_value=latest, key="start",
-                            format="YYYY-MM-DD", help="First day of the period (sessions on that day count).")
-    end = right.date_input("To", value=last, min_value=EARLIEST_DATE, max_value=latest, key="end",
-                           format="YYYY-MM-DD", help="Last day of the period (sessions on that day count).")
-    return start, end
+def show_empty_state(what: str | None = None) -> None:
+    """Say what to do when there is no data yet, and offer to load the exports folder now.
 
-
-def show_empty_state(what: str = "the figures") -> None:
-    """Say what to do when there is no data yet, and offer to load the exports folder now."""
+    `what`: the page's figures, in the viewer's language (default "the figures").
+    """
     from .data import load_exports  # data imports this module
 
     folder = data_dir()
+    what = what or t("empty.what.figures")
     command = code("python -m alliance ingest")
+    button = t("empty.load_button")
     if folder.is_dir():
-        st.info(f"No data yet: put session and feedback exports in {code(folder)} and press **Load the exports**, "
-                f"or run {command}; {what} will then appear here.")
+        st.info(t("empty.no_data", folder=code(folder), button=button, command=command, what=what))
     else:
-        st.info(f"No data yet: create the exports folder {code(folder)}, put session and feedback exports in it "
-                f"and run {command}, then reload this page; {what} will then appear here.")
-    if folder.is_dir() and st.button("Load the exports", key="load_exports", type="primary"):
+        st.info(t("empty.no_folder", folder=code(folder), command=command, what=what))
+    if folder.is_dir() and st.button(button, key="load_exports", type="primary"):
         if load_exports(folder=folder):
             st.rerun()

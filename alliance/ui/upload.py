@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from .. import i18n, store
+from .. import i18n, store, stored_text
 from ..i18n import t
 from ..ingest import EMPTY_MAPPING, Mapping, MappingError, file_format, parse_mapping
 from .data import current_store, ingest_with_progress
@@ -241,9 +241,9 @@ def file_sentence(row: store.FileRow) -> str:
     """One file of the report in words; names and the store's messages shown literally."""
     shown = code(row.file)
     if row.status == "rejected":
-        return t("upload.file_rejected", file=shown, message=escape_markdown(row.message))
+        return t("upload.file_rejected", file=shown, message=escape_markdown(stored_text.translate(row.message)))
     if row.status == "duplicate":
-        return t("upload.file_duplicate", file=shown, message=escape_markdown(row.message))
+        return t("upload.file_duplicate", file=shown, message=escape_markdown(stored_text.translate(row.message)))
     text = t("upload.file_loaded", file=shown, kind=t(f"upload.kind.{row.kind}"),
              read=_n("upload.rows", row.rows_read), loaded=i18n.integer(row.rows_loaded),
              quarantined=i18n.integer(row.rows_quarantined), duplicates=_n("upload.duplicates", row.rows_duplicate))
@@ -291,6 +291,7 @@ def show_result(result: UploadResult) -> None:
     if result.rejects:
         st.markdown(t("upload.rejects", n=i18n.integer(len(result.rejects))))
         frame = pd.DataFrame(result.rejects, columns=["file", "row", "column", "reason"])
+        frame["reason"] = stored_text.translate_column(frame["reason"])
         st.dataframe(frame, hide_index=True, column_config=reject_columns(), key="upload_rejects")
 
 
