@@ -28,6 +28,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
+from .disclosure import Suppression, suppress
 from .scope import EVERYTHING, Scope
 from .settings import DEFAULTS
 
@@ -108,12 +109,47 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Level:
+    """Whose rows a query may draw on (header line `-- level: group unless group=therapist`).
+
+    `client` (the default): only the clinics the viewer sees at client level. `group`: a
+    figure about groups (sector, clinic, site), which also draws on the viewer's peer
+    clinics (alliance.scope.Scope.peers), with small cells suppressed; `unless` lists
+    parameter values that make it a figure about therapists, and so `client` again.
+    """
+
+    kind: str = "client"
+    unless: tuple[tuple[str, str], ...] = ()
+
+    def of(self, values: dict) -> str:
+        return "client" if any(values.get(name) == value for name, value in self.unless) else self.kind
+
+    @classmethod
+    def parse(cls, text: str, where: str) -> "Level":
+        kind, _, rest = text.strip().partition(" unless ")
+        if kind.strip() not in ("client", "group"):
+            raise ValueError(f"{where}: level must be client or group, not '{kind.strip()}'.")
+        unless = []
+        for part in filter(None, (p.strip() for p in rest.split(","))):
+            name, sep, value = part.partition("=")
+            if not sep:
+                raise ValueError(f"{where}: '{part}' after 'unless' must be name=value.")
+            unless.append((name.strip(), value.strip()))
+        return cls(kind.strip(), tuple(unless))
+
+
+CLIENT_LEVEL = Level()
+
+
+@dataclass(frozen=True)
 class Query:
     name: str
     description: str
     sql: str
     params: tuple[Param, ...]
     uses: tuple[str, ...] = ()
+    level: Level = CLIENT_LEVEL
+    suppression: Suppression | None = None
 
     @property
     def full_sql(self) -> str:
@@ -128,6 +164,8 @@ class Query:
 
 _PARAM_LINE = re.compile(r"--\s*param\s+([a-z_]+)\s*:\s*([^=]+?)\s*(?:=\s*(\S+))?\s*$")
 _USES_LINE = re.compile(r"--\s*uses\s*:\s*(.+)$")
+_LEVEL_LINE = re.compile(r"--\s*level\s*:\s*(.+)$")
+_SUPPRESS_LINE = re.compile(r"--\s*suppress\s*:\s*(.+)$")
 
 
 @lru_cache(maxsize=None)
@@ -140,13 +178,17 @@ def fragment_sql(name: str) -> str:
 
 def _parse_query(path: Path) -> Query:
     sql = path.read_text(encoding="utf-8")
-    description, params, uses = "", [], ()
+    description, params, uses, level, suppression = "", [], (), CLIENT_LEVEL, None
     for line in sql.splitlines():
         if not line.startswith("--"):
             break
         m = _PARAM_LINE.match(line)
         u = _USES_LINE.match(line)
-        if u:
+        if _LEVEL_LINE.match(line):
+            level = Level.parse(_LEVEL_LINE.match(line).group(1), path.name)
+        elif _SUPPRESS_LINE.match(line):
+            suppression = Suppression.parse(_SUPPRESS_LINE.match(line).group(1), path.name)
+        elif u:
             uses = tuple(x.strip() for x in u.group(1).split(",") if x.strip())
         elif m:
             name, spec, default = m.groups()
@@ -156,7 +198,9 @@ def _parse_query(path: Path) -> Query:
                 params.append(Param(name, "choice", tuple(spec.split("|")), default))
         elif not description:
             description = line.lstrip("- ").split(":", 1)[-1].strip()
-    return Query(path.stem, description, sql, tuple(params), uses)
+    if level.kind == "group" and suppression is None:
+        raise ValueError(f"{path.name}: a group-level query needs a suppress line.")
+    return Query(path.stem, description, sql, tuple(params), uses, level, suppression)
 
 
 @dataclass(frozen=True)
@@ -173,6 +217,8 @@ class PythonQuery:
     params: tuple[Param, ...]
     compute: Callable[..., pd.DataFrame]
     cached: bool = True  # models are cached per store build
+    level: Level = CLIENT_LEVEL
+    suppression: Suppression | None = None
 
 
 _PYTHON_QUERIES: dict[str, PythonQuery] = {}
@@ -180,11 +226,14 @@ _PYTHON_QUERIES: dict[str, PythonQuery] = {}
 PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload")
 
 
-def python_query(name: str, description: str, params: tuple[Param, ...] = (), cached: bool = True):
-    """Register a function as a named query (see PythonQuery)."""
+def python_query(name: str, description: str, params: tuple[Param, ...] = (), cached: bool = True,
+                 level: str = "client", suppress: str | None = None):
+    """Register a function as a named query (see PythonQuery; `level` and `suppress` as in a query file's header)."""
 
     def register(func):
-        _PYTHON_QUERIES[name] = PythonQuery(name, description, tuple(params), func, cached)
+        _PYTHON_QUERIES[name] = PythonQuery(
+            name, description, tuple(params), func, cached, Level.parse(level, name),
+            Suppression.parse(suppress, name) if suppress else None)
         return func
 
     return register
@@ -282,19 +331,49 @@ def _resolve_params(query: Query | PythonQuery, params: dict) -> dict:
     return values
 
 
-def _bindings(query: Query, params: dict, scope: Scope, settings: dict | None) -> dict:
-    values = _resolve_params(query, params)
+def _bindings(query: Query, values: dict, scope: Scope, viewer: Scope, settings: dict | None) -> dict:
+    values = dict(values)
     values.update(scope.params())
+    values.update(viewer.own_params())
     values.update({k: v for k, v in {**DEFAULTS, **(settings or {})}.items()})
     used = query.bound_names | set(EVERYTHING.params())
     return {k: v for k, v in values.items() if k in used}
 
 
+def scope_for(query: Query | PythonQuery, values: dict, scope: Scope) -> tuple[Scope, bool]:
+    """The scope a query runs with, and whether its small cells must be suppressed.
+
+    A figure about groups draws on the viewer's peer clinics too (Scope.aggregate) and is
+    then suppressed; anything else sees only what the viewer sees at client level.
+    """
+    if query.level.of(values) == "group" and scope.sees_peers:
+        return scope.aggregate(), True
+    return scope, False
+
+
 def _execute(con, name, params, scope, settings, fetch, internal=False):
     query = get(name, internal)
+    values = _resolve_params(query, params or {})
+    effective, suppressed = scope_for(query, values, scope)
     if isinstance(query, PythonQuery):
-        return fetch(_PythonResult(_run_python(con, query, params or {}, scope, settings)))
-    bindings = _bindings(query, params or {}, scope, settings)
+        if query.level.kind == "group":
+            # Which clinics are the viewer's own, for the model's count of peer clients (None: all).
+            values = {**values, "own_clinics": None if scope.clinics is None else tuple(sorted(scope.clinics))}
+        frame = _run_python(con, query, values, effective, settings)
+    elif query.suppression is not None:
+        frame = _fetch_sql(con, query, _bindings(query, values, effective, scope, settings), lambda cur: cur.df())
+    else:
+        return _fetch_sql(con, query, _bindings(query, values, effective, scope, settings), fetch)
+    if suppressed:
+        below = int({**DEFAULTS, **(settings or {})}["suppress_below"])
+        frame = suppress(frame, query.suppression, below)
+    if query.suppression is not None:
+        # Columns named with a leading underscore only serve the suppression (parent, peer clients).
+        frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
+    return fetch(_PythonResult(frame))
+
+
+def _fetch_sql(con, query: Query, bindings: dict, fetch):
     cur = con.cursor()
     try:
         return fetch(cur.execute(query.full_sql, bindings))
@@ -376,8 +455,7 @@ def _key_lock(key: tuple) -> threading.Lock:
         return _KEY_LOCKS.setdefault(key, threading.Lock())
 
 
-def _run_python(con, query: PythonQuery, params: dict, scope: Scope, settings: dict | None) -> pd.DataFrame:
-    values = _resolve_params(query, params)
+def _run_python(con, query: PythonQuery, values: dict, scope: Scope, settings: dict | None) -> pd.DataFrame:
     in_force = {**DEFAULTS, **(settings or {})}
     if not query.cached:
         return query.compute(con, values, scope, in_force)

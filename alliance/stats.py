@@ -374,7 +374,7 @@ def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFra
 # ---------------------------------------------------------------------------------------------
 
 EARLY_ALLIANCE_COLUMNS = {
-    "group": "str", "n": "int64", "r": "float64", "ci_low": "float64", "ci_high": "float64",
+    "group": "str", "_parent": "str", "n": "int64", "_n_peer_clients": "int64", "r": "float64", "ci_low": "float64", "ci_high": "float64",
     "mean_early_alliance": "float64", "mean_ors_change": "float64", "note": "str",
 }
 _MIN_CORRELATION_N = 4  # Fisher's z interval needs n - 3 > 0
@@ -394,6 +394,7 @@ def fisher_interval(r: float, n: int) -> tuple[float, float]:
     "early_alliance_outcome",
     "Correlation between early alliance and ORS change per sector or clinic, with a Fisher z 95 % interval.",
     params=(*_PERIOD, Param("group", "choice", ("sector", "clinic"), "sector")),
+    level="group", suppress="n peers _n_peer_clients within _parent keep group",
 )
 def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
     """One row per sector (or clinic) with a client in the period.
@@ -407,6 +408,8 @@ def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> p
     rounded to 3 decimals; empty when n < 4 or when either measure does not vary); ci_low, ci_high
     (95 %, Fisher z: tanh(atanh(r) +- 1.96 / sqrt(n - 3))); mean_early_alliance; mean_ors_change;
     note. A client's group is the sector (clinic) of their latest attended session in the period.
+    parent is the clinic's sector ('' for sectors) and n_peer_clients the counted clients of clinics
+    other than the viewer's own (params `own_clinics`, None for all: alliance/disclosure.py).
     """
     clients = queries.run_input(con, "model_early_alliance", {"start": params["start"], "end": params["end"]},
                           scope, settings)
@@ -414,12 +417,15 @@ def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> p
         return _empty(EARLY_ALLIANCE_COLUMNS)
     group_col = "clinic" if params.get("group") == "clinic" else "sector"
     counted = clients["early_alliance"].notna() & (clients["n_ors"] >= 2)
-    clients = clients.assign(change=clients["last_ors"] - clients["first_ors"], counted=counted)
+    own = params.get("own_clinics")
+    peer = ~clients["clinic"].isin(own) if own is not None else pd.Series(False, index=clients.index)
+    clients = clients.assign(change=clients["last_ors"] - clients["first_ors"], counted=counted, peer=peer)
     out = []
     for group, part in clients.groupby(group_col, sort=True):
         used = part[part["counted"]]
         n = len(used)
-        row = {"group": group, "n": n, "r": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+        row = {"group": group, "_parent": part["sector"].iloc[-1] if group_col == "clinic" else "", "n": n,
+               "_n_peer_clients": int(used["peer"].sum()), "r": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                "mean_early_alliance": round(float(used["early_alliance"].mean()), 2) if n else np.nan,
                "mean_ors_change": round(float(used["change"].mean()), 2) if n else np.nan, "note": ""}
         if n < _MIN_CORRELATION_N:

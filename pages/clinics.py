@@ -10,6 +10,7 @@ from alliance.charts.trend import setting_text
 from alliance.i18n import t
 from alliance.ui import filters, frame
 from alliance.ui.data import current_store
+from alliance.ui.state import suppression_note
 
 CHART_CONFIG = {"displaylogo": False}
 
@@ -31,11 +32,13 @@ if trend.empty:
 
 # Every clinic and site the store knows, whatever the filters: a site keeps its colour when others are filtered away.
 options = everything.query("filter_options")
-colors = color_map(sorted(set(options["clinic"]) | set(options["site"])))
+early = snapshot.query("early_alliance_outcome", **period, group="clinic")
+# A supervisor's figures also show other clinics' sites (as totals): they take colours too.
+colors = color_map(sorted(set(options["clinic"]) | set(options["site"]) | set(trend["group"]) | set(early["group"])))
+below = snapshot.setting("suppress_below")
 development = snapshot.query("alliance_development", **period, group="site")
 profiles = snapshot.query("profiles", **period, level="site")
 outcomes = snapshot.query("outcome_summary", **period, group="site")
-early = snapshot.query("early_alliance_outcome", **period, group="clinic")
 
 
 st.caption(t("clinics.intro"))
@@ -49,6 +52,7 @@ st.subheader(t("clinics.trend.title"))
 st.plotly_chart(create_alliance_trend(trend, cutoff=settings["srs_cutoff"], group_label=site, colors=colors),
                 key="clinics_trend", config=CHART_CONFIG)
 st.caption(t("clinics.trend.read"))
+suppression_note(trend, below=below)
 
 st.subheader(t("clinics.dev.title"))
 st.plotly_chart(create_alliance_development(development, cutoff=settings["srs_cutoff"],
@@ -56,20 +60,24 @@ st.plotly_chart(create_alliance_development(development, cutoff=settings["srs_cu
                                             colors=colors),
                 key="clinics_development", config=CHART_CONFIG)
 st.caption(t("clinics.dev.read", early=int(settings["early_sessions"])))
+suppression_note(development, below=below)
 
 st.subheader(t("clinics.profiles.title"))
 st.plotly_chart(create_profiles(profiles, group_label=site, colors=colors), key="clinics_profiles",
                 config=CHART_CONFIG)
 st.caption(t("clinics.profiles.read"))
+suppression_note(profiles, below=below)
 
 st.subheader(t("clinics.outcome.title"))
 st.plotly_chart(create_outcome_categories(outcomes, group_label=site), key="clinics_outcomes", config=CHART_CONFIG)
 st.caption(t("clinics.outcome.read", cutoff=setting_text(settings["ors_cutoff"]), rci=setting_text(settings["ors_rci"])))
+suppression_note(outcomes, below=below)
 
 st.subheader(t("clinics.early.title"))
 st.plotly_chart(create_early_alliance_outcome(early, group_label=t("chart.group.clinic"), colors=colors),
                 key="clinics_early", config=CHART_CONFIG)
 st.caption(t("clinics.early.read", early=int(settings["early_sessions"])))
+suppression_note(early, below=below)
 for group, note in zip(early["group"], early["note"]):
     if isinstance(note, str) and note:
         st.text(t("clinics.early.note", group=group, note=note))  # the model's own words: plain text

@@ -16,6 +16,7 @@ from alliance.charts.therapists import therapist_label
 from alliance.i18n import t
 from alliance.ui import filters
 from alliance.ui.data import current_store
+from alliance.ui.state import suppression_note
 
 frame.ensure()
 st.title(t("dual.title"))
@@ -76,6 +77,7 @@ st.plotly_chart(create_discrepancy_development(development, colors=colors,
                                                group_label=t(f"dual.group.{group}").capitalize()),
                 key="dual_development", config={"displaylogo": False})
 st.caption(t("dual.development.caption"))
+suppression_note(development, below=snapshot.setting("suppress_below"))
 
 # --------------------------------------------------------------------------- goal, task and bond
 st.subheader(t("dual.profiles.heading"))
@@ -93,3 +95,4 @@ else:
 st.plotly_chart(create_wai_profiles(profiles, colors=profile_colors), key="dual_profiles",
                 config={"displaylogo": False})
 st.caption(t("dual.profiles.caption"))
+suppression_note(profiles, below=snapshot.setting("suppress_below"))

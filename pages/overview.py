@@ -12,7 +12,7 @@ from alliance.charts.trend import setting_text
 from alliance.i18n import t
 from alliance.ui import filters, frame
 from alliance.ui.data import current_store
-from alliance.ui.state import show_empty_state
+from alliance.ui.state import show_empty_state, suppression_note
 
 # How many clients the attention list shows; the Supervision page has them all.
 ATTENTION_ROWS = 10
@@ -40,6 +40,9 @@ end = chosen.end or max(last, start)
 period = chosen.period()
 cutoff = snapshot.setting("srs_cutoff")
 trend = snapshot.query("alliance_trend", **period, group="sector")
+# The key figures are about the clients the viewer sees at client level: per therapist, the trend
+# never draws on other clinics (a supervisor's sector lines also show other clinics' aggregates).
+own_trend = snapshot.query("alliance_trend", **period, group="therapist")
 flags = snapshot.query("caseload_flags", **period)
 
 
@@ -58,7 +61,7 @@ def key_figures(trend: pd.DataFrame, flags: pd.DataFrame) -> dict:
     }
 
 
-figures = key_figures(trend, flags)
+figures = key_figures(own_trend, flags)
 st.subheader(t("overview.key_figures"))
 st.caption(t("overview.period", start=i18n.date(start), end=i18n.date(end)))
 tiles = st.columns(6)
@@ -84,8 +87,9 @@ if trend.empty:
 else:
     months = trend["month"].nunique()
     st.caption(t("overview.trend.count" if months != 1 else "overview.trend.count_one_month",
-                 rated=i18n.integer(figures["rated"]), months=months, start=i18n.date(start), end=i18n.date(end)))
+                 rated=i18n.integer(int(trend["n_rated"].sum())), months=months, start=i18n.date(start), end=i18n.date(end)))
 st.caption(t("overview.trend.read", cutoff=setting_text(cutoff)))
+suppression_note(trend, below=snapshot.setting("suppress_below"))
 
 st.subheader(t("overview.attention.title"))
 flagged = flags[flags["concern"] > 0]

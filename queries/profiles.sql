@@ -2,13 +2,17 @@
 -- param start: date
 -- param end: date
 -- param level: clinic|site|therapist = clinic
+-- level: group unless level=therapist
+-- suppress: n_clients peers _n_peer_clients within _parent keep group
 -- Items are given all or none (a form with only some is quarantined), so one n per instrument
 -- and rater: n_sessions counts attended sessions, n_srs counts rated sessions with SRS items (a form with only srs_total has none),
 -- n_client_wai and n_therapist_wai count forms with WAI items (a form with only wai_mean has no
 -- subscales). A mean over nothing is empty.
 SELECT
     CASE $level WHEN 'clinic' THEN clinic WHEN 'site' THEN site ELSE clinic || '/' || therapist_id END AS "group",
+    CASE $level WHEN 'site' THEN clinic WHEN 'clinic' THEN sector ELSE clinic END AS _parent,
     count(DISTINCT (clinic, client_id)) AS n_clients,
+    count(DISTINCT (clinic, client_id)) FILTER (WHERE NOT ($own_all_clinics OR list_contains($own_clinics, clinic))) AS _n_peer_clients,
     count(*) AS n_sessions,
     count(srs_1) AS n_srs,
     round(avg(srs_1), 2) AS srs_relationship,

@@ -173,7 +173,8 @@ def test_t_quantile_matches_scipy(clinic):
 
 def test_alliance_development_by_session_number(clinic):
     df = run(clinic, "alliance_development")
-    assert list(df.columns) == ["session_number", "group", "n", "mean", "sd", "ci_low", "ci_high"]
+    assert list(df.columns) == ["session_number", "group", "n", "n_clients", "mean", "sd", "ci_low", "ci_high"]
+    assert (df["n_clients"] == df["n"]).all()  # one rated session per client and session number
     got = rows(df, "session_number", "group", "n", "mean", "ci_low", "ci_high")
     # Session 1 public: 30, 32, 34 (mean 32, sd 2); private: 40, 36 (df 1: t = 12.71, a wide interval).
     # Session 2 public: only K1 rated (K2's session 2 has no form): one value, no interval.

@@ -289,19 +289,24 @@ def test_text_parameters_are_bound_values_with_a_length_limit(tmp_path):
     home = build(tmp_path, s1, f1)
     query = queries.Query("probe", "", "SELECT count(*) AS n FROM sessions WHERE client_id = $client_id",
                           (queries.Param("client_id", "text"),))
+
+    def bind(params):
+        values = queries._resolve_params(query, params)
+        return queries._bindings(query, values, queries.EVERYTHING, queries.EVERYTHING, None)
+
     con = open_reader(home)
     try:
-        bindings = queries._bindings(query, {"client_id": "K1"}, queries.EVERYTHING, None)
+        bindings = bind({"client_id": "K1"})
         assert con.execute(query.full_sql, bindings).fetchone() == (3,)
         hostile = "K1' OR '1'='1"
-        bindings = queries._bindings(query, {"client_id": hostile}, queries.EVERYTHING, None)
+        bindings = bind({"client_id": hostile})
         assert con.execute(query.full_sql, bindings).fetchone() == (0,)
     finally:
         con.close()
     with pytest.raises(queries.QueryError, match="longer than 200 characters"):
-        queries._bindings(query, {"client_id": "x" * 201}, queries.EVERYTHING, None)
+        bind({"client_id": "x" * 201})
     with pytest.raises(queries.QueryError, match="must be text"):
-        queries._bindings(query, {"client_id": 7}, queries.EVERYTHING, None)
+        bind({"client_id": 7})
     assert queries.Param("client_id", "text").parse("  K1 ", "probe") == "K1"
 
 

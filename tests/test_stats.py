@@ -237,6 +237,7 @@ def test_empty_scope_gives_empty_frames_with_the_columns(sample_home):
     con = store.open_reader(sample_home)
     nobody = Scope(clinics=("No such clinic",))
     for name, columns in MODELS.items():
+        columns = [c for c in columns if not c.startswith("_")]  # the suppression's own columns are dropped
         frame = run(con, name, scope=nobody)
         assert frame.empty and list(frame.columns) == list(columns), name
         full = run(con, name)

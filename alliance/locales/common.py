@@ -46,6 +46,14 @@ TEXT = {
         "nb": "Ingen data ennå: opprett eksportmappen {folder}, legg time- og tilbakemeldingseksporter i den og kjør "
               "{command}, og last så inn siden på nytt; {what} vises da her."},
     "empty.load_button": {"en": "Load the exports", "nb": "Last inn eksportene"},
+    "suppressed.cells.one": {"en": "{n} cell", "nb": "{n} celle"},
+    "suppressed.cells.other": {"en": "{n} cells", "nb": "{n} celler"},
+    "suppressed.note": {
+        "en": "Other clinics are shown only as totals: {cells} with fewer than {below} of their clients are hidden "
+              "(with one more where needed, so a hidden figure cannot be worked out from the rest).",
+        "nb": "Andre klinikker vises bare samlet: {cells} med færre enn {below} av deres klienter er skjult "
+              "(med én til der det trengs, så et skjult tall ikke kan regnes ut fra resten).",
+    },
     "empty.what.figures": {"en": "the figures", "nb": "figurene"},
     "empty.what.overview": {"en": "the key figures and the monthly alliance trend",
                             "nb": "nøkkeltallene og den månedlige allianseutviklingen"},

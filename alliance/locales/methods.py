@@ -569,6 +569,14 @@ TEXT = {
         'en': 'Therapists or groups with fewer clients than this are shown as too few to compare.',
         'nb': 'Terapeuter eller grupper med færre klienter enn dette vises som for få til å sammenligne.',
     },
+    'methods.setting.suppress_below': {
+        'en': "Figures that include clinics other than the viewer's own, and every export, hide cells of fewer clients than this, and one more cell where needed so that a hidden one cannot be worked out from the totals.",
+        'nb': "Figurer som tar med andre klinikker enn seerens egne, og alle eksporter, skjuler celler med færre klienter enn dette, og én celle til der det trengs, slik at en skjult celle ikke kan regnes ut fra summene.",
+    },
+    'methods.setting.audit_retention_days': {
+        'en': "The audit trail keeps each event this many days; older events are deleted, a month's file at a time.",
+        'nb': "Revisjonsloggen beholder hver hendelse så mange dager; eldre hendelser slettes, én månedsfil om gangen.",
+    },
     'methods.references.title': {
         'en': 'References',
         'nb': 'Referanser',

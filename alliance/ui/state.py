@@ -6,6 +6,7 @@ import re
 
 import streamlit as st
 
+from .. import i18n
 from ..i18n import t
 from ..scope import EVERYTHING, Scope
 from ..store import data_dir
@@ -18,7 +19,12 @@ def current_scope() -> Scope:
 
 def code(text: str) -> str:
     """Text shown as inline code in Markdown, so that no character in it is read as formatting."""
-    return "`" + str(text).replace("`", "'") + "`"
+    # Line breaks would end the code span (and let the rest be read as Markdown); bidirectional
+    # overrides would show a name reversed ("sessions\u202ecsv.exe"): both become U+FFFD.
+    return "`" + _INVISIBLE.sub("\ufffd", str(text).replace("`", "'")) + "`"
+
+
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -47,3 +53,12 @@ def show_empty_state(what: str | None = None) -> None:
     if folder.is_dir() and st.button(button, key="load_exports", type="primary"):
         if load_exports(folder=folder):
             st.rerun()
+
+
+def suppression_note(*frames, below: float) -> None:
+    """Under a figure that draws on other clinics: how many of its cells are hidden as too small, if any."""
+    from ..disclosure import SUPPRESSED
+
+    hidden = sum(int(f[SUPPRESSED].sum()) for f in frames if f is not None and SUPPRESSED in f.columns)
+    if hidden:
+        st.caption(t("suppressed.note", cells=i18n.count(hidden, "suppressed.cells"), below=int(below)))
