@@ -1,0 +1,89 @@
+"""Two viewers of different scope at once: neither ever gets the other's rows, including through the caches.
+
+The page cache (`alliance.ui.data._query`, st.cache_data, shared by every session of a server)
+and the model cache (alliance.queries, memory and disk) are both keyed by the viewer's scope.
+Here two threads ask for the same queries with the same parameters at the same time, over
+and over, each as a different viewer, on one store; each checks every answer against what its
+scope allows. The browser test of two logged-in users is in tests/test_login_browser.py.
+"""
+from __future__ import annotations
+
+import threading
+
+from alliance import queries, store
+from alliance.scope import Scope
+from alliance.ui import data as ui_data
+
+# (query, params, the column naming the clinic or the group)
+CLIENT_LEVEL = (
+    ("caseload_flags", {}, "clinic"),
+    ("therapist_summary", {}, "clinic"),
+    ("ruptures", {}, "clinic"),
+    ("comments", {}, "clinic"),
+    ("client_outcomes", {}, "clinic"),
+    ("therapist_effects", {"adjust": "none"}, "clinic"),
+    ("treatment_response", {}, "clinic"),
+)
+
+
+def _clinics(home) -> dict[str, str]:
+    con = store.open_reader(home)
+    try:
+        return dict(con.execute("SELECT DISTINCT clinic, sector FROM sessions").fetchall())
+    finally:
+        con.close()
+
+
+def test_two_viewers_at_once_never_see_each_others_rows(sample_home):
+    clinics = _clinics(sample_home)
+    (public,) = [c for c, s in clinics.items() if s == "public"]
+    (private,) = [c for c, s in clinics.items() if s == "private"]
+    home, version = str(sample_home), store.store_version(sample_home)
+    settings = tuple(sorted({"srs_cutoff": 36}.items()))
+    viewers = {
+        public: Scope(clinics=(public,), peers=None),  # a supervisor of the public clinic
+        private: Scope(clinics=(private,), therapists=None, peers=()),  # one who sees nothing of the other
+    }
+    ui_data._query.clear()
+    queries._MODEL_CACHE.clear()
+    problems: list[str] = []
+    barrier = threading.Barrier(len(viewers))
+
+    def browse(own: str, scope: Scope) -> None:
+        try:
+            for round_ in range(6):
+                barrier.wait(timeout=120)  # both ask at the same moment
+                for name, params, column in CLIENT_LEVEL:
+                    rows = ui_data._query(home, version, name, tuple(sorted(params.items())), scope, settings)
+                    seen = set(rows[column].dropna().astype(str))
+                    if not seen or seen - {own}:
+                        problems.append(f"{own} round {round_}: {name} showed {sorted(seen)}")
+                trend = ui_data._query(home, version, "alliance_trend", (("group", "clinic"),), scope, settings)
+                groups = set(trend["group"])
+                if scope.peers == () and groups != {own}:
+                    problems.append(f"{own}: alliance_trend by clinic showed {sorted(groups)}")
+                if scope.peers is None and ("suppressed" not in trend or groups != set(clinics)):
+                    problems.append(f"{own}: the supervisor's trend is not the suppressed view of every clinic")
+        except Exception as exc:  # reported below, with the thread's viewer
+            problems.append(f"{own}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=browse, args=(own, scope)) for own, scope in viewers.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    assert not problems, problems[:5]
+    # And an admin asking afterwards gets the whole store, not a cached narrower answer.
+    everything = ui_data._query(home, version, "caseload_flags", (), Scope(), settings)
+    assert set(everything["clinic"]) == set(clinics)
+    whole = ui_data._query(home, version, "alliance_trend", (("group", "clinic"),), Scope(), settings)
+    assert "suppressed" not in whole and set(whole["group"]) == set(clinics)
+
+
+def test_the_cache_key_holds_the_scope():
+    """A scope is a plain, hashable value: equal scopes share a cached answer, different ones never do."""
+    a = Scope(clinics=("A",), peers=None)
+    assert hash(a) == hash(Scope(clinics=("A",), peers=None)) and a == Scope(clinics=("A",), peers=None)
+    for other in (Scope(clinics=("A",), peers=()), Scope(clinics=("A",), therapists=(("A", "T1"),), peers=None),
+                  Scope(clinics=("B",), peers=None), Scope()):
+        assert other != a
