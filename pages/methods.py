@@ -14,7 +14,7 @@ from alliance.ui.state import code
 
 # The rows of the definitions table, in the order of docs/methods.md.
 DEFINITIONS = ("score", "low", "month", "rupture", "repaired", "unrepaired", "open", "discrepancy", "completion",
-               "ors", "outcome", "early", "few")
+               "ors", "outcome", "early", "few", "hidden")
 
 
 def shown_value(value) -> str:
@@ -34,6 +34,7 @@ def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 frame.ensure()
 settings = dict(current_store(filtered=False).settings)
 values = {name: shown_value(value) for name, value in settings.items()}
+values["suppress_below_minus_one"] = shown_value(settings["suppress_below"] - 1)
 
 st.title(t("methods.title"))
 st.markdown(t("methods.intro"))

@@ -243,6 +243,19 @@ TEXT = {
         'en': 'a therapist or group with fewer than {min_clients} clients is shown, but not ranked or judged',
         'nb': 'en terapeut eller gruppe med færre enn {min_clients} klienter vises, men rangeres eller vurderes ikke',
     },
+    'methods.def.hidden.name': {
+        'en': 'hidden cell',
+        'nb': 'skjult celle',
+    },
+    'methods.def.hidden.meaning': {
+        'en': 'where a figure about groups includes clinics other than your own, a month, session number or '
+              'category with 1 to {suppress_below_minus_one} of their clients is shown without figures, and so is one '
+              'more where a hidden one could otherwise be worked out from a total (exports: every cell under '
+              '{suppress_below} clients)',
+        'nb': 'der en figur om grupper tar med andre klinikker enn din egen, vises en måned, et timenummer eller en '
+              'kategori med 1 til {suppress_below_minus_one} av deres klienter uten tall, og én til der en skjult '
+              'ellers kunne regnes ut fra en sum (eksport: hver celle under {suppress_below} klienter)',
+    },
     'methods.definitions.note': {
         'en': (
                 "Ruptures are found on a client's whole history, so a rupture early in a period is found even when "
