@@ -1,4 +1,4 @@
-"""The command line: `python -m alliance ingest | check | query | rebuild | sample` (contract section 8)."""
+"""The command line: `python -m alliance ingest | check | query | rebuild | settings | audit | sample` (contract section 8)."""
 from __future__ import annotations
 
 import argparse
@@ -163,6 +163,32 @@ def cmd_settings(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    from . import audit
+
+    home = home_dir(args.home)
+    if args.purge:
+        try:
+            deleted = audit.purge(home, load_settings(home)["audit_retention_days"])
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"Deleted {len(deleted)} month file(s) of the audit trail: {', '.join(deleted)}." if deleted
+              else "Nothing to delete: every month file of the audit trail is within the retention.")
+        return 0
+    try:
+        events = audit.read_events(home, since=args.since, until=args.until, user=args.user, event=args.event,
+                                   page=args.page)
+    except audit.AuditFilterError as exc:
+        raise UsageError(str(exc)) from None
+    events["ts"] = events["ts"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # UTC, as written
+    rows = [tuple(None if v is None or v != v else v for v in row) for row in
+            events[audit.COLUMNS].astype(object).itertuples(index=False, name=None)]
+    if args.format == "json":  # the detail as an object, not as a string of JSON
+        rows = [row[:-1] + (json.loads(row[-1]) if row[-1] else None,) for row in rows]
+    sys.stdout.write(format_rows(audit.COLUMNS, rows, args.format))
+    return 0
+
+
 def cmd_sample(args) -> int:
     from . import sample
 
@@ -201,6 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("settings", parents=[common], help="print the settings in force for the home folder")
     p.add_argument("--format", choices=("csv", "json", "table"), default="table")
     p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser("audit", parents=[common], help="print the audit trail (newest first), or purge old months")
+    p.add_argument("--since", metavar="DATE", help="first day, e.g. 2026-03-01 (UTC)")
+    p.add_argument("--until", metavar="DATE", help="last day, included (UTC)")
+    p.add_argument("--user", metavar="EMAIL", help="only this user's events")
+    p.add_argument("--event", metavar="EVENT", help="only this event: login, logout, refused, page_view, upload, export, purge")
+    p.add_argument("--page", metavar="PAGE", help="only views of this page, e.g. feedback")
+    p.add_argument("--format", choices=("csv", "json", "table"), default="table")
+    p.add_argument("--purge", action="store_true", help="delete the month files older than audit_retention_days")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("sample", parents=[common], help="write synthetic sample exports")
     try:

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import contextvars
+import json
+import sys
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from .. import i18n
+from .. import audit, i18n, store
 from ..i18n import t
+from ..settings import SettingsError, load_settings
 from . import filters as view_filters
 from .data import FILTER_SCOPE_KEY, current_store, warm_up
 
@@ -24,6 +27,7 @@ PAGES = (
     ("feedback.py", "nav.feedback", ":material/chat:"),
     ("data.py", "nav.data", ":material/table_view:"),
     ("methods.py", "nav.methods", ":material/menu_book:"),
+    ("audit.py", "nav.audit", ":material/policy:"),  # administrators only (see _visible)
 )
 
 
@@ -60,10 +64,11 @@ def ensure() -> view_filters.ViewFilters:
     st.set_page_config(**PAGE_CONFIG)
     load_exports_on_first_start()
     chosen = start()
+    record_page_view(Path(sys._getframe(1).f_code.co_filename).name)  # the page that called ensure
     if not _under_apptest():
         # Registers the app's own navigation in place of the pages/ folder's; this page goes on
         # drawing itself. (AppTest's page-only reruns keep their own page registry.)
-        navigation(PAGES_DIR)
+        navigation(PAGES_DIR, record=False)
     return chosen
 
 
@@ -105,13 +110,52 @@ def require_valid_period(chosen: view_filters.ViewFilters) -> None:
         st.stop()
 
 
-def navigation(pages_dir: Path):
-    pages = []
+def navigation(pages_dir: Path, record: bool = True):
+    pages, files = [], {}
     for number, (file, title_key, icon) in enumerate(PAGES):
         path = pages_dir / file
-        if path.exists():
+        if path.exists() and _visible(file):
             pages.append(st.Page(path, title=t(title_key), icon=icon, default=number == 0))
-    return st.navigation(pages)
+            files[id(pages[-1])] = file
+    page = st.navigation(pages)
+    if record:
+        record_page_view(files.get(id(page), ""))  # the page is known only once st.navigation has chosen it
+    return page
+
+
+def _visible(file: str) -> bool:
+    """Whether the viewer sees a page in the navigation: the audit trail only for those who may read it."""
+    return file != "audit.py" or audit.may_read(audit.viewer_of(st.session_state))
+
+
+# Session state: the last (viewer, page, filters) recorded, so reruns that change neither are not recorded again.
+_LAST_VIEW_KEY = "_audit_last_view"
+
+
+def record_page_view(page_file: str) -> None:
+    """One `page_view` event per change of page or filters in a session (alliance.audit); never stops the page.
+
+    Recorded after the filters are drawn and the page is chosen: by `navigation` for the
+    router's runs, by `ensure` when a page draws the frame itself. Once a day this also
+    deletes the month files older than the retention.
+    """
+    viewer = audit.viewer_of(st.session_state)
+    page = Path(page_file).stem
+    filters = audit.clean_detail("page_view", {"filters": view_filters.current()}).get("filters")
+    key = (str(getattr(viewer, "email", "")), page, json.dumps(filters, sort_keys=True))
+    if st.session_state.get(_LAST_VIEW_KEY) == key:
+        return
+    st.session_state[_LAST_VIEW_KEY] = key
+    from .state import current_scope
+
+    scope = getattr(viewer, "scope", None) or current_scope()
+    home = store.home_dir()
+    audit.record("page_view", viewer, {"page": page, "filters": filters, "scope": scope}, home=home)
+    try:
+        retention = load_settings(home)["audit_retention_days"]
+    except SettingsError:
+        return  # the page says what is wrong with the settings
+    audit.purge_daily(home, retention)
 
 
 def language() -> str:

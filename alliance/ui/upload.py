@@ -319,6 +319,9 @@ def upload_section() -> None:
                                 key=f"upload_files_{round_}", help=t("upload.help", limit=i18n.integer(limit_mb)))
     if st.button(t("upload.button"), key="upload_load", type="primary", disabled=not uploaded):
         result = load_uploaded(uploaded or [], folder, home, limit_mb)
+        from .. import audit  # one `upload` event per file: stored name, hash, size, status, rows
+
+        audit.record_uploads(audit.viewer_of(st.session_state), result, folder, home=home)
         st.session_state[RESULT_KEY] = result
         st.session_state[ROUND_KEY] = round_ + 1  # a new, empty uploader
         st.rerun()  # every table and figure above is drawn again from the new store
