@@ -314,6 +314,8 @@ def _read_xlsx(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
         raise FileRejected(f"{name} is empty.")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise  # not a damaged file: the reader ran out of memory (the upload sandbox reports it)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise FileRejected(f"{name} is not an Excel workbook (.xlsx); it may be another format renamed.") from None
     except Exception:  # openpyxl raises its own InvalidFileException and friends
@@ -334,7 +336,7 @@ def _read_xlsx(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
         for values in rows:
             for out, position in zip(columns, wanted):
                 out.append(_cell_text(values[position]) if position < len(values) else None)
-    except FileRejected:
+    except (FileRejected, MemoryError):
         raise
     except Exception:
         raise FileRejected(f"{name} is damaged: its first sheet cannot be read.") from None
@@ -369,6 +371,8 @@ def _read_parquet(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadRe
         raise FileRejected(f"{name} is empty.")
     try:
         table = pq.read_table(pa.BufferReader(data))
+    except MemoryError:
+        raise
     except Exception:
         raise FileRejected(f"{name} cannot be read as Parquet; it may be damaged or another format renamed.") from None
     found, unmapped = _map_header(list(table.column_names), name, kind, mapping)

@@ -654,13 +654,20 @@ def check(paths: Iterable[Path], mapping: Mapping, today: dt.date | None = None)
             raise StoreError(f"{path} cannot be read ({exc.strerror}).") from None
         sources.append(Source(name, kind, hashlib.sha256(data).hexdigest(), (lambda d=data: d),
                               today + dt.timedelta(days=1)))
+    report = check_sources(sources, mapping)
+    report.files += rows_ignored
+    return report
+
+
+def check_sources(sources: list[Source], mapping: Mapping) -> IngestReport:
+    """Read and check sources in a throw-away in-memory database (`check`, and the upload sandbox)."""
     con = duckdb.connect(config=dict(BUILD_CONFIG))
     try:
         rows = process_sources(con, sources, mapping, temp=True)
         rejects = con.execute("SELECT file, row, \"column\", reason FROM rejects ORDER BY file, row, \"column\"").fetchall()
     finally:
         con.close()
-    return IngestReport(files=rows + rows_ignored, rejects=rejects)
+    return IngestReport(files=rows, rejects=rejects)
 
 
 def remove_home(home: Path) -> None:

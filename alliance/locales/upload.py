@@ -59,6 +59,23 @@ TEXT = {
         "en": "{file} was not added: it is larger than {limit} MB.",
         "nb": "{file} ble ikke lagt til: den er større enn {limit} MB.",
     },
+    "upload.refused_time": {
+        "en": "{file} was not added: reading it took more than {seconds} seconds, so it was stopped.",
+        "nb": "{file} ble ikke lagt til: lesingen tok mer enn {seconds} sekunder, så den ble stoppet.",
+    },
+    "upload.refused_memory": {
+        "en": "{file} was not added: reading it needed more than {limit} of memory, so it was stopped.",
+        "nb": "{file} ble ikke lagt til: lesingen trengte mer enn {limit} minne, så den ble stoppet.",
+    },
+    "upload.refused_crash": {
+        "en": "{file} was not added: reading it stopped unexpectedly.",
+        "nb": "{file} ble ikke lagt til: lesingen stoppet uventet.",
+    },
+    "upload.stage_failed": {
+        "en": "{file} was not added: it could not be stored for checking in the dashboard's home folder ({reason}).",
+        "nb": "{file} ble ikke lagt til: den kunne ikke lagres for kontroll i dashbordets hjemmemappe ({reason}).",
+    },
+    "upload.checking": {"en": "Reading the uploaded files…", "nb": "Leser de opplastede filene…"},
     "upload.progress": {"en": "Loading the uploaded files…", "nb": "Laster inn de opplastede filene…"},
     "upload.saving": {"en": "Saving {file}", "nb": "Lagrer {file}"},
     "upload.waiting": {

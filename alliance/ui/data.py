@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from .. import i18n, queries, store, stored_text
+from .. import i18n, queries, sandbox, store, stored_text
 from ..i18n import t
 from ..ingest import MappingError
 from ..scope import EVERYTHING, Scope
@@ -146,6 +146,8 @@ def ingest_with_progress(folder: Path, home: Path, title: str, failed: str, wait
 
     A session that finds another session's ingest running waits for it (up to
     WAIT_FOR_OTHER_INGEST_SECONDS), so two first sessions or two uploads do not both fail.
+    The ingest runs in a child process with a time limit (alliance/sandbox.py): the
+    dashboard's own process never parses an export file.
     `done(report)` gives the status box's closing label.
     """
     with st.status(title, expanded=True) as status:
@@ -159,7 +161,7 @@ def ingest_with_progress(folder: Path, home: Path, title: str, failed: str, wait
         deadline = time.monotonic() + WAIT_FOR_OTHER_INGEST_SECONDS
         while True:
             try:
-                report = store.ingest(folder, home, progress=progress)
+                report = sandbox.ingest(folder, home, progress=progress)
                 break
             except store.IngestBusy as exc:
                 if time.monotonic() > deadline:

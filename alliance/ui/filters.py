@@ -18,10 +18,12 @@ import streamlit as st
 from .. import i18n
 from ..i18n import t
 from ..scope import Scope
+from .state import escape_markdown
 
 STATE_KEY = "view_filters"
 URL_KEYS = ("lang", "from", "to", "sector", "clinic", "site", "therapist")
 _SEP = ","
+MAX_SHOWN_URL_VALUE = 80  # characters of a left-out link value that its warning repeats
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,9 @@ def sidebar(options: pd.DataFrame) -> ViewFilters:
     if st.sidebar.button(t("filters.reset"), key="f_reset", on_click=_reset):
         pass
     for what in st.session_state.get("_filters_dropped", []):
-        st.sidebar.warning(t("filters.bad_url", what=what))
+        # A link is anyone's text: shown literally (never as Markdown) and cut short.
+        what = what if len(what) <= MAX_SHOWN_URL_VALUE else what[: MAX_SHOWN_URL_VALUE - 1] + "…"
+        st.sidebar.warning(t("filters.bad_url", what=escape_markdown(what)))
 
     filters = ViewFilters(
         start=start, end=end, sectors=tuple(chosen_sectors), clinics=tuple(chosen_clinics),

@@ -1,10 +1,12 @@
 """The Data page's upload of new exports into the exports folder, and its list of orphaned feedback.
 
-An uploaded file is written into the configured exports folder (the contract's
-only input), under a name made of safe characters from the original, and the
-folder is ingested as `python -m alliance ingest` would. The store swaps in a
-new build and every cache is keyed by the store version, so the rerun after a
-load shows the new data on every page without a restart.
+An uploaded file is first staged under its content hash and read in a separate
+process with memory and time limits (alliance/sandbox.py); only a file that could
+be read is written into the configured exports folder (the contract's only
+input), under a name made of safe characters from the original, and the folder
+is ingested, again in a separate process, as `python -m alliance ingest` would.
+The store swaps in a new build and every cache is keyed by the store version, so
+the rerun after a load shows the new data on every page without a restart.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from .. import i18n, store, stored_text
+from .. import i18n, sandbox, store, stored_text
 from ..i18n import t
 from ..ingest import EMPTY_MAPPING, Mapping, MappingError, file_format, parse_mapping
 from .data import current_store, ingest_with_progress
@@ -33,6 +35,8 @@ MAX_NAME_LENGTH = 150
 
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Names Windows reserves for devices: harmless here, but an exports folder may be a Windows share.
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 # --------------------------------------------------------------------------- names and files (no widgets)
@@ -47,7 +51,14 @@ def safe_name(original: str) -> str:
     if not dot:
         stem, ext = name, ""
     stem = stem[: MAX_NAME_LENGTH - len(ext) - 1] if ext else stem[:MAX_NAME_LENGTH]
+    if stem.split(".")[0].upper() in _DEVICE_NAMES:
+        stem = "file_" + stem
     return f"{stem}.{ext}" if ext else stem
+
+
+def _plain_name(name: str) -> bool:
+    """A single, non-empty name of safe characters: never a path, never hidden, never '.' or '..'."""
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name)) and len(name) <= MAX_NAME_LENGTH + 4
 
 
 def folder_mapping(folder: Path, home: Path) -> Mapping:
@@ -110,6 +121,8 @@ def save_export(folder: Path, name: str, data: bytes) -> tuple[str, bool]:
     first and are linked in under their name in one step, so no reader ever sees half a file
     and two uploads at once cannot take the same name.
     """
+    if not _plain_name(name):
+        raise ValueError("an exports file name must be a plain safe name")  # safe_name guarantees it
     tmp = folder / f".upload-{uuid.uuid4().hex}.part"
     with tmp.open("xb") as out:
         out.write(data)
@@ -118,6 +131,8 @@ def save_export(folder: Path, name: str, data: bytes) -> tuple[str, bool]:
     try:
         for candidate in _candidates(name):
             target = folder / candidate
+            if target.parent != folder:  # cannot happen for a plain name; checked all the same
+                raise ValueError("an exports file must be directly in the exports folder")
             try:
                 os.link(tmp, target)
                 return candidate, True
@@ -159,8 +174,24 @@ class UploadResult:
     error: str = ""
 
 
-def prepare(uploaded, folder: Path, mapping: Mapping, limit_mb: float) -> list[UploadedExport]:
-    """Check each uploaded file and save the acceptable ones in the exports folder."""
+def _limit_sentence(exc: sandbox.LimitExceeded, shown: str) -> str:
+    if exc.what == "time":
+        return t("upload.refused_time", file=shown, seconds=i18n.integer(exc.limits.seconds))
+    if exc.what == "memory":
+        return t("upload.refused_memory", file=shown, limit=sandbox.describe_limit(exc.limits.memory_bytes))
+    return t("upload.refused_crash", file=shown)
+
+
+def prepare(uploaded, folder: Path, mapping: Mapping, limit_mb: float, home: Path | None = None,
+            limits: sandbox.Limits | None = None) -> list[UploadedExport]:
+    """Check each uploaded file and save the acceptable ones in the exports folder.
+
+    Each file's bytes are staged as `<home>/uploads/<sha256>` and read in a child process
+    under `limits` (alliance/sandbox.py) before anything is saved: a file that needs more
+    time or memory is refused in one sentence and the exports folder is left as it was.
+    """
+    home = store.home_dir(home)
+    limits = limits or sandbox.CHECK_LIMITS
     exports = []
     for item in uploaded:
         original = str(item.name)
@@ -187,6 +218,11 @@ def prepare(uploaded, folder: Path, mapping: Mapping, limit_mb: float) -> list[U
             export.name, export.same_content_as = existing, existing
             exports.append(export)
             continue
+        refused = _read_in_sandbox(home, data, name, mapping, limits, shown)
+        if refused:
+            export.name, export.refused = "", refused
+            exports.append(export)
+            continue
         try:
             export.name, _ = save_export(folder, name, data)
         except OSError as exc:
@@ -196,6 +232,26 @@ def prepare(uploaded, folder: Path, mapping: Mapping, limit_mb: float) -> list[U
         export.sanitized = bool(export.name) and name != re.split(r"[\\/]", original)[-1]
         exports.append(export)
     return exports
+
+
+def _read_in_sandbox(home: Path, data: bytes, name: str, mapping: Mapping, limits: sandbox.Limits,
+                     shown: str) -> str:
+    """Read the bytes in a limited child process; one sentence when they cannot be, else ''."""
+    try:
+        staged = sandbox.stage_upload(home, data)
+    except OSError as exc:
+        return t("upload.stage_failed", file=shown, reason=escape_markdown(exc.strerror or exc))
+    try:
+        sandbox.check_upload(staged, name, mapping.kind_of(name), mapping, limits)
+    except sandbox.LimitExceeded as exc:
+        return _limit_sentence(exc, shown)
+    except (store.StoreError, MappingError):  # not expected from a check; never a traceback all the same
+        return t("upload.refused_crash", file=shown)
+    except OSError as exc:  # the child could not be started
+        return t("upload.stage_failed", file=shown, reason=escape_markdown(exc.strerror or exc))
+    finally:
+        sandbox.discard_upload(staged)
+    return ""
 
 
 # --------------------------------------------------------------------------- the load, with progress
@@ -215,7 +271,8 @@ def load_uploaded(uploaded, folder: Path, home: Path, limit_mb: float) -> Upload
     except MappingError as exc:
         result.error = t("upload.bad_mapping", reason=escape_markdown(exc))
         return result
-    result.exports = prepare(uploaded, folder, mapping, limit_mb)
+    with st.spinner(t("upload.checking")):
+        result.exports = prepare(uploaded, folder, mapping, limit_mb, home=home)
     ours = {(e.name, e.sha256) for e in result.exports if e.name}
     if not ours:
         return result

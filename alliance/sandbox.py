@@ -1,0 +1,366 @@
+"""Uploaded bytes are read in a separate process with memory and time limits, never in the dashboard's own.
+
+An upload goes through three steps (docs/security.md, "Hardening"):
+
+1. `stage_upload` writes the bytes to `<home>/uploads/<sha256>` (mode 0600). The
+   name is the content hash: nothing the browser sent is ever part of a path.
+2. `check_upload` reads and checks that file in a child process
+   (`python -m alliance.sandbox`) that limits its own address space
+   (RLIMIT_AS) and CPU time before it touches the bytes; the parent kills it
+   after a wall-clock limit. A file that needs more is refused in one sentence,
+   and nothing has been saved or changed.
+3. `ingest` runs the whole `store.ingest` of the exports folder in a child too,
+   with a time limit, and passes its progress back through a pipe. A killed
+   ingest leaves the previous store in place (the build is swapped in atomically).
+
+The child speaks one JSON object per line on its standard output; its
+messages carry no value from the file (contract: comments never reach a log).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import store
+from .ingest import Mapping, MappingError
+
+# The default limits for reading one uploaded file. A 50 MB export (the upload limit) needs
+# well under 1 GB; 2 GB leaves room and still stops a Parquet or workbook "bomb" that a
+# few kilobytes can declare.
+MEMORY_LIMIT_BYTES = 2 * 1024**3
+CHECK_SECONDS = 120
+# The whole ingest of the exports folder (every archived file, not only the upload) may take
+# longer on a large clinic's history; it has a time limit but no memory limit of its own.
+INGEST_SECONDS = 30 * 60
+UPLOADS_DIR = "uploads"
+_PROTOCOL = "@@alliance-sandbox "  # prefix of the child's protocol lines on its standard output
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one child process may use: bytes of address space (None: no limit) and seconds of wall time."""
+
+    memory_bytes: int | None = MEMORY_LIMIT_BYTES
+    seconds: float = CHECK_SECONDS
+
+    @property
+    def cpu_seconds(self) -> int:
+        # A backstop for a child whose parent died: CPU time over all its threads (2 cores here).
+        return int(self.seconds * 2) + 10
+
+
+CHECK_LIMITS = Limits()
+INGEST_LIMITS = Limits(memory_bytes=None, seconds=INGEST_SECONDS)
+
+
+class LimitExceeded(Exception):
+    """The child needed more than its limits, or died; `what` is 'time', 'memory' or 'crash'."""
+
+    def __init__(self, what: str, limits: Limits):
+        super().__init__(what)
+        self.what, self.limits = what, limits
+
+
+class SandboxStopped(store.StoreError):
+    """An ingest child that was stopped; the message is one sentence for the user."""
+
+
+def describe_limit(memory_bytes: int | None) -> str:
+    """2 GB, 200 MB: the memory limit as a person reads it."""
+    if memory_bytes is None:
+        return ""
+    if memory_bytes >= 1024**3 and memory_bytes % 1024**3 == 0:
+        return f"{memory_bytes // 1024**3} GB"
+    return f"{round(memory_bytes / 1024**2)} MB"
+
+
+def describe_seconds(seconds: float) -> str:
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{int(seconds // 60)} minutes"
+    return f"{seconds:g} second" + ("" if seconds == 1 else "s")
+
+
+# --------------------------------------------------------------------------- staging
+
+
+def uploads_dir(home: Path) -> Path:
+    return Path(home) / UPLOADS_DIR
+
+
+def stage_upload(home: Path, data: bytes) -> Path:
+    """Write the uploaded bytes to `<home>/uploads/<sha256>` (0600) and return that path.
+
+    The content hash is the only name: the browser's file name is data, shown in the
+    report, and never part of a path. The same bytes twice give the same file.
+    """
+    folder = uploads_dir(home)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    sha = hashlib.sha256(data).hexdigest()
+    target = folder / sha
+    if target.is_file() and target.stat().st_size == len(data):
+        return target
+    tmp = folder / f".{sha}.{uuid.uuid4().hex}.part"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def discard_upload(path: Path) -> None:
+    """The staged copy is not kept once the file was saved (the archive keeps it by hash) or refused."""
+    Path(path).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- the parent's side
+
+
+@dataclass
+class CheckResult:
+    """What the child found in one uploaded file (the same reading as an ingest)."""
+
+    status: str  # loaded | rejected (the contract's words for a file)
+    message: str = ""
+    rows_read: int = 0
+    rows_quarantined: int = 0
+    n_rejects: int = 0
+
+
+def check_upload(path: Path, name: str, kind: str, mapping: Mapping, limits: Limits = CHECK_LIMITS) -> CheckResult:
+    """Read and check the staged file in a child process; raise LimitExceeded when it needs more than `limits`.
+
+    `name` is the file's safe name (it decides the format by its extension); `path`
+    must be a staged upload (a content hash in the uploads folder).
+    """
+    path = Path(path)
+    if path.parent.name != UPLOADS_DIR or len(path.name) != 64:
+        raise ValueError("only a staged upload (uploads/<sha256>) is read in the sandbox")
+    request = {"task": "check", "path": str(path), "name": name, "kind": kind,
+               "mapping": {"columns": list(mapping.columns), "files": list(mapping.files)}}
+    result = _run_child(request, limits, env=_limited_env())
+    return CheckResult(**result)
+
+
+def ingest(folder: Path, home: Path, progress: store.Progress | None = None,
+           limits: Limits = INGEST_LIMITS) -> store.IngestReport:
+    """`store.ingest` of the exports folder in a child process; the same report, exceptions and progress."""
+    request = {"task": "ingest", "folder": str(folder), "home": str(home)}
+    try:
+        result = _run_child(request, limits, progress=progress, env=_limited_env() if limits.memory_bytes else None)
+    except LimitExceeded as exc:
+        if exc.what == "time":
+            raise SandboxStopped(f"The load took more than {describe_seconds(limits.seconds)} and was stopped; "
+                                 "the store still holds the data loaded before.") from None
+        if exc.what == "memory":
+            raise SandboxStopped(f"The load needed more than {describe_limit(limits.memory_bytes)} of memory and was "
+                                 "stopped; the store still holds the data loaded before.") from None
+        raise SandboxStopped("The load stopped unexpectedly; the store still holds the data loaded before.") from None
+    report = store.IngestReport(
+        files=[store.FileRow(**row) for row in result["files"]],
+        rejects=[tuple(r) for r in result["rejects"]],
+        changed=result["changed"],
+        store=Path(result["store"]) if result["store"] else None,
+        seconds=result["seconds"],
+    )
+    return report
+
+
+def _limited_env() -> dict:
+    # glibc's per-thread arenas and Arrow's allocator reserve address space they never use;
+    # without these a limit on address space would refuse even an empty file.
+    return {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+
+
+def _run_child(request: dict, limits: Limits, progress: store.Progress | None = None,
+               env: dict | None = None) -> dict:
+    request = {**request, "memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds}
+    child_env = {**os.environ, **(env or {}),
+                 "PYTHONPATH": os.pathsep.join([str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alliance.sandbox"], cwd=str(_ROOT), env=child_env,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, close_fds=True,
+    )
+    deadline = time.monotonic() + limits.seconds
+    result: dict | None = None
+    try:
+        process.stdin.write(json.dumps(request).encode() + b"\n")
+        process.stdin.close()
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            buffer = b""
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LimitExceeded("time", limits)
+                if not selector.select(timeout=min(left, 0.5)):
+                    continue
+                chunk = os.read(process.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    break
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for line in lines:
+                    message = _protocol(line)
+                    if message is None:
+                        continue
+                    if "progress" in message and progress is not None:
+                        progress(float(message["progress"]), str(message.get("message", "")))
+                    elif "result" in message or "error" in message:
+                        result = message
+        code = process.wait(timeout=max(deadline - time.monotonic(), 1))
+    except (LimitExceeded, subprocess.TimeoutExpired):
+        _kill(process)
+        raise LimitExceeded("time", limits) from None
+    except BaseException:
+        _kill(process)
+        raise
+    if result is None:
+        if code == -signal.SIGXCPU:
+            raise LimitExceeded("time", limits)
+        if limits.memory_bytes and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
+            # A C++ allocation that fails under the address-space limit ends in an abort.
+            raise LimitExceeded("memory", limits)
+        raise LimitExceeded("crash", limits)
+    if "error" in result:
+        _raise_error(result, limits)
+    return result["result"]
+
+
+def _protocol(line: bytes) -> dict | None:
+    text = line.decode("utf-8", errors="replace")
+    if not text.startswith(_PROTOCOL):
+        return None
+    try:
+        return json.loads(text[len(_PROTOCOL):])
+    except ValueError:
+        return None
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    for stream in (process.stdin, process.stdout):
+        try:
+            if stream and not stream.closed:
+                stream.close()
+        except OSError:
+            pass
+
+
+def _raise_error(result: dict, limits: Limits) -> None:
+    kind, message = result["error"], result.get("message", "")
+    if kind == "memory":
+        raise LimitExceeded("memory", limits)
+    if kind == "busy":
+        raise store.IngestBusy(message)
+    if kind == "store":
+        raise store.StoreError(message)
+    if kind == "mapping":
+        raise MappingError(message)
+    raise LimitExceeded("crash", limits)
+
+
+# --------------------------------------------------------------------------- the child's side
+
+
+def _send(message: dict) -> None:
+    sys.stdout.write(_PROTOCOL + json.dumps(message, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def _apply_limits(memory_bytes: int | None, cpu_seconds: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash never writes health data to a core file
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(word in text for word in ("outofmemory", "out of memory", "bad_alloc", "could not allocate",
+                                         "failed to allocate", "cannot allocate"))
+
+
+def _child_check(request: dict) -> dict:
+    path = Path(request["path"])
+    data = path.read_bytes()
+    mapping = Mapping(tuple(tuple(p) for p in request["mapping"]["columns"]),
+                      tuple(tuple(p) for p in request["mapping"]["files"]))
+    today = dt.date.today()
+    source = store.Source(request["name"], request["kind"], hashlib.sha256(data).hexdigest(), lambda: data,
+                          today + dt.timedelta(days=1))
+    report = store.check_sources([source], mapping)
+    [row] = report.files
+    return {"status": row.status, "message": row.message, "rows_read": row.rows_read,
+            "rows_quarantined": row.rows_quarantined, "n_rejects": len(report.rejects)}
+
+
+def _child_ingest(request: dict) -> dict:
+    def progress(fraction: float, message: str) -> None:
+        _send({"progress": fraction, "message": message})
+
+    report = store.ingest(Path(request["folder"]), Path(request["home"]), progress=progress)
+    return {"files": [dataclasses.asdict(f) for f in report.files], "rejects": [list(r) for r in report.rejects],
+            "changed": report.changed, "store": str(report.store) if report.store else None,
+            "seconds": report.seconds}
+
+
+def main() -> int:
+    request = json.loads(sys.stdin.readline())
+    # The libraries are imported (above and here) before the limits: their own start-up is not the file's doing.
+    import duckdb  # noqa: F401
+    import openpyxl  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    _apply_limits(request.get("memory_bytes"), int(request["cpu_seconds"]))
+    tasks: dict[str, Callable[[dict], dict]] = {"check": _child_check, "ingest": _child_ingest}
+    try:
+        result = tasks[request["task"]](request)
+    except store.IngestBusy as exc:
+        _send({"error": "busy", "message": str(exc)})
+    except MappingError as exc:
+        _send({"error": "mapping", "message": str(exc)})
+    except store.StoreError as exc:
+        _send({"error": "store", "message": str(exc)})
+    except BaseException as exc:  # noqa: BLE001 - the parent gets the kind of failure, never a value from the file
+        if _is_memory_error(exc):
+            _send({"error": "memory"})
+        else:
+            sys.stderr.write(f"alliance.sandbox: {request['task']} failed with {type(exc).__name__}\n")
+            _send({"error": "crash", "type": type(exc).__name__})
+        return 1
+    else:
+        _send({"result": result})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Hostile payloads and an exports folder whose clients' comments carry them (tests/test_hostile_input.py)."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+SQL = ("'; DROP TABLE sessions; --", "' OR 1=1 --")
+HTML = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+MARKDOWN = ("**bold**", "[link](javascript:alert(1))", "![img](http://evil.invalid/x.png)")
+FORMULAS = ('=HYPERLINK("http://evil.invalid/","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3")
+PAYLOADS = SQL + HTML + MARKDOWN + FORMULAS
+
+CLINIC = "Fjordklinikken"
+SITE = "Bergen"
+THERAPIST = "FK-BGN-T01"
+CLIENT = "FK-K-HOSTILE"
+
+
+def session_id(n: int) -> str:
+    return f"FK-HOSTILE-{n:02d}"
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def hostile_sessions() -> bytes:
+    """One new client of an existing therapist: one attended session per payload, newest in the data."""
+    return _csv(
+        ["clinic", "site", "sector", "therapist_id", "client_id", "session_id", "session_date", "session_number",
+         "status", "ors_total"],
+        [[CLINIC, SITE, "private", THERAPIST, CLIENT, session_id(n), f"2026-06-{n:02d}", n, "attended", 20 + n / 2]
+         for n in range(1, len(PAYLOADS) + 1)],
+    )
+
+
+def hostile_feedback() -> bytes:
+    """The client's form at each of those sessions, with a payload as the comment."""
+    return _csv(
+        ["clinic", "session_id", "rater", "srs_total", "wai_mean", "comment"],
+        [[CLINIC, session_id(n), "client", 30 + n / 2, 4, payload] for n, payload in enumerate(PAYLOADS, start=1)],
+    )
+
+
+def write_hostile_exports(sample_data: Path, target: Path) -> Path:
+    """A copy of the sample exports plus the hostile client's sessions and feedback."""
+    shutil.copytree(sample_data, target)
+    (target / "sessions_zz_hostile.csv").write_bytes(hostile_sessions())
+    (target / "feedback_zz_hostile.csv").write_bytes(hostile_feedback())
+    return target
+
+
+# --------------------------------------------------------------------------- files that ask too much of a reader
+
+SESSION_COLUMNS = ["clinic", "sector", "therapist_id", "client_id", "session_id", "session_date", "session_number"]
+
+
+def parquet_bomb(rows_per_group: int = 200_000, groups: int = 50) -> bytes:
+    """A few hundred kilobytes of Parquet that expand to 10 million rows of text (well over 1 GB in memory)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    values = ["Klinikk Nord", "public", "T01", "C01", "S1", "2024-03-05", "1"]
+    table = pa.table({c: pa.array([v] * rows_per_group) for c, v in zip(SESSION_COLUMNS, values)})
+    out = io.BytesIO()
+    with pq.ParquetWriter(out, table.schema, compression="zstd") as writer:
+        for _ in range(groups):
+            writer.write_table(table)
+    return out.getvalue()
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+}
+
+
+def slow_workbook(rows: int = 100_000) -> bytes:
+    """A 1 MB workbook of many small cells: a workbook is read cell by cell, so this takes many seconds."""
+    import zipfile
+
+    def row(number: int, values: list[str]) -> str:
+        cells = "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in values)
+        return f'<row r="{number}">{cells}</row>'
+
+    body = [row(1, SESSION_COLUMNS)] + [
+        row(i + 2, ["Klinikk Nord", "public", "T01", f"C{i}", f"S{i}", "2024-03-05", "1"]) for i in range(rows)]
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(body) + "</sheetData></worksheet>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_XLSX_PARTS, "xl/worksheets/sheet1.xml": sheet}.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def small_sessions(session: str = "S1") -> bytes:
+    """A valid one-row session export (distinct bytes per session id)."""
+    return _csv(SESSION_COLUMNS, [["Klinikk Nord", "public", "T01", "C01", session, "2024-03-05", 1]])
