@@ -49,14 +49,15 @@ FILE_MODE = 0o600
 READER_ROLES = ("admin", "local")
 
 MAX_EMAIL = 254
-MAX_IDENTIFIER = 120  # a clinic, site, sector or therapist id from the data, or a stored file name
+MAX_IDENTIFIER = 120  # a clinic, site, sector or therapist id from the data
 MAX_ITEMS = 200  # of a list (clinics, therapists, ...): more are left out
 MAX_LINE = 60_000  # bytes; a longer line loses its lists (see _fit)
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")  # fullmatch: "$" would let a trailing newline in
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,149}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line separators, zero-width and bidirectional marks: dropped from names and e-mails.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 class AuditFilterError(ValueError):

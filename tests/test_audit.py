@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 import subprocess
@@ -216,11 +217,30 @@ def test_no_comment_text_reaches_the_trail(monkeypatch, tmp_path, sample_data):
     written = lines(home)
     assert {e["detail"].get("page") for e in written if e["event"] == "page_view"} >= \
         {file.removesuffix(".py") for file, _, _ in PAGES}
-    assert sum(e["event"] == "upload" for e in written) == 2
+    uploads = {e["detail"]["file"]: e["detail"] for e in written if e["event"] == "upload"}
+    for name, data in (("sessions_new.csv", NEW_SESSIONS), ("feedback_new.csv", NEW_FEEDBACK)):
+        detail = uploads[name]
+        assert detail["sha256"] == hashlib.sha256(data).hexdigest() and detail["size"] == len(data)
+        assert detail["status"] == "loaded" and detail["rows_loaded"] >= 4 and detail["rows_quarantined"] == 1
+    assert {d["kind"] for d in uploads.values()} == {"sessions", "feedback"}
     raw = b"".join(p.read_bytes() for p in audit.month_files(home))
     for comment in comments:
         for form in (comment, json.dumps(comment)[1:-1], comment[:12]):
             assert form.encode("utf-8") not in raw, f"comment text in the audit trail: {form!r}"
+
+
+def test_the_login_records_login_refused_and_logout(monkeypatch, tmp_path):
+    """The login's call sites (alliance/ui/auth.py) write to the trail; skipped where there is no login module."""
+    auth = pytest.importorskip("alliance.ui.auth")
+    monkeypatch.setenv("ALLIANCE_HOME", str(tmp_path))
+    auth._on_login(ADMIN)
+    auth._on_logout(ADMIN)
+    auth._audit("refused", "stranger@example.org", {"reason": "not_in_access_file"})
+    assert [(e["event"], e["user"], e["role"], e["detail"]) for e in lines(tmp_path)] == [
+        ("login", "Ada@Clinic.no", "admin", {"method": "oidc"}),
+        ("logout", "Ada@Clinic.no", "admin", {}),
+        ("refused", "stranger@example.org", "none", {"reason": "not_in_access_file"}),
+    ]
 
 
 # --------------------------------------------------------------------------- concurrent writers
