@@ -189,6 +189,34 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """Start the dashboard; refuse to serve other computers without login (alliance.access.no_login_refusal)."""
+    import os
+
+    from .access import no_login_refusal
+    from .ui.launch import LaunchError, configured_address, login_configured
+
+    # Unset everywhere: this computer only (Streamlit itself would listen on every address).
+    address = args.address or configured_address() or "127.0.0.1"
+    try:
+        refusal = no_login_refusal(address, login_configured())
+    except LaunchError as exc:
+        raise UsageError(str(exc)) from None
+    if refusal:
+        raise UsageError(refusal)
+    for name, value in (("ALLIANCE_HOME", args.home), ("ALLIANCE_DATA", args.data)):
+        if value:
+            os.environ[name] = str(Path(value).resolve())
+    command = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parent.parent / "dashboard.py")]
+    command += ["--server.address", address]
+    if args.port is not None:
+        command += ["--server.port", str(args.port)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
+    return 0  # not reached: the process is now Streamlit's
+
+
 def cmd_sample(args) -> int:
     from . import sample
 
@@ -237,6 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json", "table"), default="table")
     p.add_argument("--purge", action="store_true", help="delete the month files older than audit_retention_days")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("serve", parents=[common], help="start the dashboard (refuses other computers without login)")
+    p.add_argument("--address", metavar="A", help="the address to listen on (default: server.address in "
+                                                  ".streamlit/config.toml, else 127.0.0.1)")
+    p.add_argument("--port", metavar="P", type=int, help="the port (default 8501)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("sample", parents=[common], help="write synthetic sample exports")
     try:

@@ -12,6 +12,7 @@ import streamlit as st
 from .. import audit, i18n, store
 from ..i18n import t
 from ..settings import SettingsError, load_settings
+from . import auth
 from . import filters as view_filters
 from .data import FILTER_SCOPE_KEY, current_store, warm_up
 
@@ -62,6 +63,9 @@ def ensure() -> view_filters.ViewFilters:
     from .data import load_exports_on_first_start
 
     st.set_page_config(**PAGE_CONFIG)
+    auth.require_viewer()  # before anything touches the store
+    # A page Streamlit runs on its own (not through the router's navigation) checks the viewer's role itself.
+    auth.require_page(Path(sys._getframe(1).f_code.co_filename).name)
     load_exports_on_first_start()
     chosen = start()
     record_page_view(Path(sys._getframe(1).f_code.co_filename).name)  # the page that called ensure
@@ -81,6 +85,7 @@ def _under_apptest() -> bool:
 
 def start() -> view_filters.ViewFilters:
     """Set the language and draw the filters; keep the filters as a scope for the pages' queries."""
+    auth.require_viewer()  # the viewer and their scope, from the access file, before any store access
     _drawn.set(_this_run())
     access = current_store(filtered=False)
     warm_up(access)
@@ -114,7 +119,7 @@ def navigation(pages_dir: Path, record: bool = True):
     pages, files = [], {}
     for number, (file, title_key, icon) in enumerate(PAGES):
         path = pages_dir / file
-        if path.exists() and _visible(file):
+        if path.exists() and _visible(file) and auth.page_allowed(file, auth.viewer_role()):
             pages.append(st.Page(path, title=t(title_key), icon=icon, default=number == 0))
             files[id(pages[-1])] = file
     page = st.navigation(pages)
