@@ -287,3 +287,22 @@ def test_a_person_removed_from_the_access_file_loses_access_on_the_next_run(cont
         assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     finally:
         access.write_text(original, encoding="utf-8")
+
+
+def test_a_page_left_open_past_the_expiry_shows_the_sign_in_page_by_itself(context, auth_server):
+    """Nobody clicks: the open page itself gives way to the sign-in page once the token has expired."""
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value, decode_signed_value
+
+    url, _ = auth_server
+    page = sign_in(context, url, ADMIN)
+    signed_in(page, ADMIN)
+    [cookie] = [c for c in context.cookies() if c["name"] == USER_COOKIE]
+    claims = json.loads(decode_signed_value(COOKIE_SECRET, USER_COOKIE, cookie["value"].encode("latin-1")))
+    claims["exp"] = int(time.time()) + 6  # a token about to expire
+    value = create_signed_value(COOKIE_SECRET, USER_COOKIE, json.dumps(claims)).decode()
+    context.add_cookies([{**cookie, "value": value}])
+    page.goto(url + "/")
+    page.wait_for_selector(CHART_DRAWN, timeout=LOAD_MS)
+    page.get_by_text("Your sign-in has expired").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    assert page.locator(NAV_LINK).count() == 0

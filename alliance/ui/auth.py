@@ -201,7 +201,25 @@ def _signed_in_viewer() -> Viewer:
         st.session_state[_LOGIN_RECORDED_KEY] = signed_in
         _on_login(viewer)
     _sidebar(viewer)
+    _end_at_expiry(user.get("exp"))
     return viewer
+
+
+def _end_at_expiry(exp) -> None:
+    """A page left open past the token's expiry is replaced by the sign-in page, without a click."""
+    try:
+        left = float(exp) - time.time()
+    except (TypeError, ValueError):
+        return  # is_expired already ended such a session
+
+    # Wake shortly after the expiry (and at least every 5 minutes, as a clock may jump).
+    @st.fragment(run_every=min(max(left + 1.0, 2.0), 300.0))
+    def watch() -> None:
+        if is_expired(exp, time.time()):
+            st.rerun(scope="app")
+
+    with st.sidebar:
+        watch()
 
 
 def _on_login(viewer: Viewer) -> None:
