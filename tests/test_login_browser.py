@@ -306,3 +306,64 @@ def test_a_page_left_open_past_the_expiry_shows_the_sign_in_page_by_itself(conte
     page.get_by_text("Your sign-in has expired").wait_for(timeout=30_000)
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     assert page.locator(NAV_LINK).count() == 0
+
+
+# --------------------------------------------------------------------------- two users at once
+
+METRIC = '[data-testid="stMetric"]'
+LEGEND = '[data-testid="stPlotlyChart"] .legendtext'
+
+
+def _active_clients(page) -> str:
+    value = page.locator(METRIC).filter(has_text="Active clients").locator('[data-testid="stMetricValue"]')
+    value.wait_for(timeout=LOAD_MS)
+    return value.inner_text().strip()
+
+
+def _legend(page) -> set[str]:
+    page.wait_for_selector(CHART_DRAWN, timeout=LOAD_MS)
+    page.wait_for_timeout(500)
+    return {t.strip() for t in page.locator(LEGEND).all_text_contents()}
+
+
+def test_two_users_of_different_scope_at_once_never_see_each_others_rows(browser, auth_server, sample_home):
+    """A supervisor of one clinic and a therapist of the other, signed in together, ask for the same pages in turn.
+
+    The server's caches are shared by both sessions; each answer must be the one its own scope gives.
+    """
+    from alliance import queries, store
+    from alliance.access import load_access
+
+    url, folder = auth_server
+    con = store.open_reader(folder / "home")
+    try:
+        access = load_access(folder / "access.toml")
+        expected = {email: f"{len(queries.run(con, 'caseload_flags', {}, access.viewer(email).scope)):,}"
+                    for email in (SUPERVISOR, THERAPIST)}
+    finally:
+        con.close()
+    assert expected[SUPERVISOR] != expected[THERAPIST]
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    try:
+        pages = {SUPERVISOR: sign_in(contexts[0], url, SUPERVISOR), THERAPIST: sign_in(contexts[1], url, THERAPIST)}
+        signed_in(pages[SUPERVISOR], "Kari Nordmann")
+        signed_in(pages[THERAPIST], THERAPIST)
+        for _ in range(2):
+            # Both ask for the Overview at once (a reload of each before waiting on either).
+            for page in pages.values():
+                page.goto(url + "/")
+            for email, page in pages.items():
+                assert _active_clients(page) == expected[email], email
+            for page in pages.values():
+                page.goto(url + "/clinics")
+            # The supervisor sees the other clinic's sites as totals; the therapist only their own clinic.
+            assert {"Bergen", "Oslo", SUPERVISED_CLINIC} <= _legend(pages[SUPERVISOR])
+            assert SUPERVISED_CLINIC not in _legend(pages[THERAPIST])
+            for page in pages.values():
+                page.goto(url + "/supervision")
+            offered = picker_options(pages[SUPERVISOR], "Therapist")
+            assert offered and all(t.startswith("HB-") for t in offered), offered
+            assert picker_options(pages[THERAPIST], "Therapist") == [THERAPIST_ID]
+    finally:
+        for context in contexts:
+            context.close()
