@@ -218,12 +218,17 @@ class SystemViewer:
 
 LOCAL = SystemViewer("local", "local", "local")
 SYSTEM = SystemViewer("system", "system", "system")
+NOBODY = SystemViewer("unknown", "none")
 
 
 def viewer_of(session_state: Mapping) -> Any:
-    """The viewer of a Streamlit session (`session_state["viewer"]`); the local user when nobody logged in."""
+    """The viewer of a Streamlit session (`session_state["viewer"]`, set by alliance/ui/auth.py on every run).
+
+    Without one, nobody: no role, so the Audit page stays closed (the login sets the local
+    user's viewer itself in local mode, so a missing viewer is never the local user).
+    """
     viewer = session_state.get("viewer") if hasattr(session_state, "get") else None
-    return viewer if viewer is not None and hasattr(viewer, "email") and hasattr(viewer, "role") else LOCAL
+    return viewer if viewer is not None and hasattr(viewer, "email") and hasattr(viewer, "role") else NOBODY
 
 
 def may_read(viewer) -> bool:
