@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = ["Clinics", "Therapists", "Supervision", "Dual perspective", "Feedback", "Data", "Methods", "Overview"]
+PAGES = ["Clinics", "Therapists", "Supervision", "Dual perspective", "Feedback", "Data", "Methods", "Audit trail",
+         "Overview"]
 
 
 def settled(page) -> None:
