@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import copy
+import datetime as dt
+import io
 import os
+import re
 import shutil
 import threading
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
-__all__ = ["ExportUnavailable", "render", "browser_path", "shutdown"]
+__all__ = ["ExportUnavailable", "ExportMeta", "render", "browser_path", "shutdown", "for_export", "chart_bytes",
+           "data_bytes", "file_name", "export_bytes", "period_text", "filters_text", "FORMATS", "MIME"]
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 
@@ -152,3 +160,230 @@ def render(fig, fmt: str, width: int = 1000, height: int = 560, scale: float = 1
 def shutdown() -> None:
     """Close the warm renderer (it starts again on the next image)."""
     _RENDERER.stop()
+
+
+# --------------------------------------------------------------------------- what an exported file says about itself
+
+CHART_FORMATS = ("png", "svg", "pdf", "html")
+DATA_FORMATS = ("csv", "xlsx")
+FORMATS = CHART_FORMATS + DATA_FORMATS
+MIME = {
+    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
+    "csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# The size of an exported image: a 16:9 slide's proportions; PNG at twice the pixels for sharp slides.
+WIDTH, HEIGHT = 1100, 620
+SCALE = {"png": 2.0, "svg": 1.0, "pdf": 1.0}
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What every exported file carries so that it cannot be misread on its own (plain values only)."""
+
+    title: str
+    period: str  # e.g. "Period: 1 Jan 2025 – 30 Jun 2025" (period_text)
+    filters: str  # e.g. "Filters: Clinic: Oslo" (filters_text)
+    data_date: dt.date | None  # the store's newest session date
+    language: str = "en"
+    today: dt.date | None = None  # the export's date (today when None)
+
+    def exported(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+def _t(key: str, lang: str, **values) -> str:
+    from .i18n import t
+
+    return t(key, lang, **values)
+
+
+def period_text(start: dt.date | None, end: dt.date | None, lang: str = "en") -> str:
+    from . import i18n
+
+    if start and end:
+        return _t("export.period", lang, start=i18n.date(start, lang), end=i18n.date(end, lang))
+    if start:
+        return _t("export.period_from", lang, start=i18n.date(start, lang))
+    if end:
+        return _t("export.period_to", lang, end=i18n.date(end, lang))
+    return _t("export.period_all", lang)
+
+
+def filters_text(filters: Any, lang: str = "en") -> str:
+    """The sector, clinic, site and therapist filters (an alliance.ui.filters.ViewFilters or alike) in words."""
+    parts = []
+    for attr, key in (("sectors", "filters.sector"), ("clinics", "filters.clinic"), ("sites", "filters.site"),
+                      ("therapists", "filters.therapist")):
+        values = getattr(filters, attr, ()) or ()
+        if values:
+            shown = ["/".join(map(str, v)) if isinstance(v, (tuple, list)) else str(v) for v in values]
+            parts.append(f"{_t(key, lang)}: {', '.join(shown)}")
+    return _t("export.filters", lang, filters="; ".join(parts)) if parts else _t("export.no_filters", lang)
+
+
+def footer_text(meta: ExportMeta) -> str:
+    from . import i18n
+
+    return _t("export.footer", meta.language, data_date=i18n.date(meta.data_date, meta.language),
+              today=i18n.date(meta.exported(), meta.language))
+
+
+def _plain(text: str) -> str:
+    """Text for a plotly title or annotation: plotly reads a few HTML tags there, so < and > are escaped."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def for_export(fig, meta: ExportMeta):
+    """A copy of the figure with the title, a subtitle (period, filters) and a footer (data date, export date)."""
+    import plotly.graph_objects as go
+
+    out = go.Figure(fig)  # a deep copy: the page's figure is left as it was
+    top = out.layout.margin.t
+    bottom = out.layout.margin.b
+    out.update_layout(
+        title=dict(text=_plain(meta.title), x=0.01, xanchor="left", y=0.98, yanchor="top", yref="container",
+                   font=dict(size=18),
+                   subtitle=dict(text=_plain(f"{meta.period} · {meta.filters}"), font=dict(size=12))),
+        margin=dict(t=max(top or 0, 95), b=max(bottom or 0, 60) + 30),
+    )
+    out.add_annotation(text=_plain(footer_text(meta)), xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                       yanchor="top", yshift=-(max(bottom or 0, 60) + 8), showarrow=False,
+                       font=dict(size=10, color="#555555"), align="left")
+    return out
+
+
+def chart_bytes(fig, meta: ExportMeta, fmt: str, width: int = WIDTH, height: int = HEIGHT) -> bytes:
+    """The figure, labelled (for_export), as png, svg, pdf or a self-contained HTML file."""
+    fmt = str(fmt).lower()
+    labelled = for_export(fig, meta)
+    if fmt == "html":
+        # plotly.js inside the file: the clinic network has no internet, so no CDN. Only the figure.
+        html = labelled.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False},
+                                default_width=f"{width}px", default_height=f"{height}px")
+        return html.encode("utf-8")
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"A chart is exported as {', '.join(CHART_FORMATS)}, not {fmt!r}.")
+    return render(labelled, fmt, width=width, height=height, scale=SCALE[fmt])
+
+
+def about_rows(meta: ExportMeta, rows: int, below: int | None = None) -> list[tuple[str, str]]:
+    from . import i18n
+
+    lang = meta.language
+    about = [
+        (_t("export.about.title", lang), meta.title),
+        (_t("export.about.period", lang), meta.period),
+        (_t("export.about.filters", lang), meta.filters),
+        (_t("export.about.data_date", lang), i18n.date(meta.data_date, lang)),
+        (_t("export.about.exported", lang), i18n.date(meta.exported(), lang)),
+        (_t("export.about.rows", lang), str(rows)),
+    ]
+    if below:
+        about.append(("suppressed", _t("export.about.suppressed", lang, below=int(below))))
+    return about
+
+
+def data_bytes(frame, meta: ExportMeta, fmt: str, below: int | None = None) -> bytes:
+    """The table as CSV (UTF-8 with BOM) or XLSX (sheet Data, then sheet About), no cell a spreadsheet would run."""
+    import pandas as pd
+
+    from .safe_export import neutralise_formulas, neutralise_text, to_csv_bytes
+
+    fmt = str(fmt).lower()
+    if fmt == "csv":
+        return to_csv_bytes(frame)
+    if fmt != "xlsx":
+        raise ValueError(f"Data is exported as {', '.join(DATA_FORMATS)}, not {fmt!r}.")
+    from openpyxl import Workbook
+
+    table = neutralise_formulas(frame)
+    # Excel has no time zones and no pandas missing values: plain Python values, missing as empty.
+    for column in table.columns:
+        if isinstance(table[column].dtype, pd.DatetimeTZDtype):
+            table[column] = table[column].dt.tz_localize(None)
+    book = Workbook(write_only=True)
+    data = book.create_sheet(_t("export.data", meta.language))
+    data.append([str(c) for c in table.columns])
+    values = table.astype(object).where(table.notna(), None)
+    for row in values.itertuples(index=False, name=None):
+        data.append([_cell(v) for v in row])
+    about = book.create_sheet(_t("export.about", meta.language))
+    for label, value in about_rows(meta, len(frame), below):
+        about.append([neutralise_text(label), neutralise_text(value)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (list, tuple, dict)):
+        return str(value)
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, str) and value.startswith("="):  # never reached after neutralising; kept as a guard
+        return "'" + value
+    return value
+
+
+_TRANSLITERATE = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A", "ß": "ss"})
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text).translate(_TRANSLITERATE))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def file_name(words, start: dt.date | None = None, end: dt.date | None = None, ext: str = "png") -> str:
+    """`alliance-trend_clinics_2024-01-01_2024-06-30.png`: plain ASCII words and ISO dates, nothing else."""
+    if isinstance(words, str):
+        words = [words]
+    parts = [s for s in (_slug(w) for w in words) if s] or ["alliance"]
+    parts = [p[:40].strip("-") for p in parts]
+    for day in (start, end):
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        if isinstance(day, dt.date):
+            parts.append(day.isoformat())
+    extension = _slug(ext).replace("-", "") or "bin"
+    return "_".join(parts)[:150] + "." + extension
+
+
+# --------------------------------------------------------------------------- one export, start to end
+
+
+def export_bytes(fmt: str, *, con, query: str, params: dict | None, scope, settings: dict | None,
+                 meta: ExportMeta, make_figure: Callable | None = None, viewer=None, what: str = "",
+                 page: str = "", filters: Any = None, home=None, transform: Callable | None = None) -> bytes:
+    """One download: the query's rows for export (suppressed), the chart drawn from them or the table, audited.
+
+    `make_figure(frame) -> Figure` draws the chart from the exported rows, so the image shows
+    exactly what the CSV holds. `transform(frame) -> frame` shapes a table for a data export
+    (the Feedback page's columns). The audit line is written before the bytes are returned;
+    an image that cannot be drawn raises ExportUnavailable and is not recorded.
+    """
+    from . import audit, i18n, queries
+    from .settings import DEFAULTS
+
+    fmt = str(fmt).lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"Exports are {', '.join(FORMATS)}, not {fmt!r}.")
+    i18n.set_language(meta.language)  # the chart functions' words (this may run on a worker thread)
+    frame = queries.run_for_export(con, query, params or {}, scope, settings)
+    if transform is not None:
+        frame = transform(frame)
+    if fmt in DATA_FORMATS:
+        below = int({**DEFAULTS, **(settings or {})}["suppress_below"]) if "suppressed" in frame.columns else None
+        data = data_bytes(frame, meta, fmt, below)
+    else:
+        if make_figure is None:
+            raise ValueError(f"{query} has no chart to export; choose CSV or XLSX.")
+        data = chart_bytes(make_figure(frame), meta, fmt)
+    audit.record("export", viewer or audit.SYSTEM,
+                 {"what": what or query, "page": page or None, "format": fmt, "filters": filters,
+                  "scope": scope, "rows": len(frame)}, home=home)
+    return data

@@ -28,7 +28,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from .disclosure import Suppression, suppress
+from .disclosure import SUPPRESSED, Suppression, suppress
 from .scope import EVERYTHING, Scope
 from .settings import DEFAULTS
 
@@ -351,7 +351,7 @@ def scope_for(query: Query | PythonQuery, values: dict, scope: Scope) -> tuple[S
     return scope, False
 
 
-def _execute(con, name, params, scope, settings, fetch, internal=False):
+def _execute(con, name, params, scope, settings, fetch, internal=False, export=False):
     query = get(name, internal)
     values = _resolve_params(query, params or {})
     effective, suppressed = scope_for(query, values, scope)
@@ -364,9 +364,16 @@ def _execute(con, name, params, scope, settings, fetch, internal=False):
         frame = _fetch_sql(con, query, _bindings(query, values, effective, scope, settings), lambda cur: cur.df())
     else:
         return _fetch_sql(con, query, _bindings(query, values, effective, scope, settings), fetch)
+    below = int({**DEFAULTS, **(settings or {})}["suppress_below"])
     if suppressed:
-        below = int({**DEFAULTS, **(settings or {})}["suppress_below"])
         frame = suppress(frame, query.suppression, below)
+    if export and query.suppression is not None:
+        # An export leaves the dashboard: every cell of fewer than `below` clients is hidden,
+        # whoever's clients they are and whoever exports (admins too), on top of the screen's rule.
+        shown_hidden = frame[SUPPRESSED].astype(bool).to_numpy() if SUPPRESSED in frame.columns else None
+        frame = suppress(frame, query.suppression, below, everything=True)
+        if shown_hidden is not None:
+            frame[SUPPRESSED] = frame[SUPPRESSED].astype(bool).to_numpy() | shown_hidden
     if query.suppression is not None:
         # Columns named with a leading underscore only serve the suppression (parent, peer clients).
         frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
@@ -390,6 +397,22 @@ def run(
 ) -> pd.DataFrame:
     """Run a named query on its own cursor and return its rows as a DataFrame."""
     return _execute(con, name, params, scope, settings, lambda cur: cur.df())
+
+
+def run_for_export(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: dict | None = None,
+    scope: Scope = EVERYTHING,
+    settings: dict | None = None,
+) -> pd.DataFrame:
+    """A named query's rows for a file that leaves the dashboard (alliance/export.py).
+
+    A query with a suppress rule has every cell of fewer than `suppress_below` clients hidden,
+    for any viewer; a client-level query (no rule: a caseload, a client's timeline) is the
+    viewer's own rows within their scope, as on screen (docs/security.md, Exports).
+    """
+    return _execute(con, name, params, scope, settings, lambda cur: cur.df(), export=True)
 
 
 def run_input(
