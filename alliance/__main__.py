@@ -1,4 +1,4 @@
-"""The command line: `python -m alliance ingest | check | query | rebuild | settings | audit | sample` (contract section 8)."""
+"""The command line: `python -m alliance ingest | check | query | rebuild | settings | audit | report | sample` (contract section 8)."""
 from __future__ import annotations
 
 import argparse
@@ -217,6 +217,68 @@ def cmd_serve(args) -> int:
     return 0  # not reached: the process is now Streamlit's
 
 
+def _date_option(raw: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise UsageError(f"{option} must be a date as YYYY-MM-DD, not '{raw[:40]}'.") from None
+
+
+def cmd_report(args) -> int:
+    """One PDF pack for a therapist or a clinic and a period, with the data manager's full access (alliance/report.py)."""
+    import os
+    import tempfile
+
+    from . import audit, report
+    from .scope import EVERYTHING
+
+    start, end = _date_option(args.start, "--start"), _date_option(args.end, "--end")
+    if start > end:
+        raise UsageError(f"--start ({start}) is after --end ({end}).")
+    if args.therapist is not None:
+        clinic, slash, therapist = args.therapist.strip().rpartition("/")
+        if not slash or not clinic.strip() or not therapist.strip():
+            raise UsageError("Give the therapist as CLINIC/THERAPIST_ID, for example 'Havbris DPS/HB-T01'.")
+        clinic, therapist = clinic.strip(), therapist.strip()
+    else:
+        clinic, therapist = args.clinic.strip(), None
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give the name of the PDF file to write.")
+    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise UsageError(f"Cannot write {out}: its folder does not exist or is not writable.")
+    home = home_dir(args.home)
+    settings = load_settings(home)
+    con = open_reader(home)
+    if con is None:
+        raise StoreError(f"There is no store in {home} yet; run `python -m alliance ingest` first.")
+    try:
+        if therapist is not None:
+            pack = report.make_therapist_pack(con, clinic, therapist, start, end, EVERYTHING, settings, args.lang)
+        else:
+            pack = report.make_clinic_pack(con, clinic, start, end, EVERYTHING, settings, args.lang)
+    except report.PackError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        con.close()
+    try:  # written beside its place and moved there, so a cron job never leaves half a PDF
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pack.pdf)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise UsageError(f"Cannot write {out}: {exc.strerror or type(exc).__name__}.") from None
+    audit.record("export", audit.SystemViewer("cli", "cli", "cli"), {
+        "what": "therapist_pack" if therapist is not None else "clinic_pack", "page": "cli", "format": "pdf",
+        "filters": {"start": start, "end": end, "clinics": [clinic],
+                    **({"therapists": [(clinic, therapist)]} if therapist is not None else {})},
+        "scope": EVERYTHING, "rows": pack.rows}, home=home)
+    for note in pack.notes:
+        print(note, file=sys.stderr)
+    print(f"Wrote {out} ({pack.pages} page{'s' if pack.pages != 1 else ''}).")
+    return 0
+
+
 def cmd_sample(args) -> int:
     from . import sample
 
@@ -271,6 +333,16 @@ def build_parser() -> argparse.ArgumentParser:
                                                   ".streamlit/config.toml, else 127.0.0.1)")
     p.add_argument("--port", metavar="P", type=int, help="the port (default 8501)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("report", parents=[common], help="write a supervision pack (PDF) for a therapist or a clinic")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--therapist", metavar="CLINIC/THERAPIST_ID", help="one therapist's pack")
+    who.add_argument("--clinic", metavar="CLINIC", help="a clinic compared with the others and their sites")
+    p.add_argument("--start", metavar="DATE", required=True, help="first day of the period, YYYY-MM-DD")
+    p.add_argument("--end", metavar="DATE", required=True, help="last day of the period, included")
+    p.add_argument("--out", metavar="FILE.pdf", required=True, help="the PDF to write")
+    p.add_argument("--lang", choices=("en", "nb"), default="en", help="the pack's language (default en)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("sample", parents=[common], help="write synthetic sample exports")
     try:

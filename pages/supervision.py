@@ -3,11 +3,13 @@ import pandas as pd
 import streamlit as st
 
 from alliance import i18n
+from alliance.agenda import reasons
 from alliance.caseload import FLAGS
 from alliance.charts.timeline import create_client_timeline
 from alliance.i18n import t
 from alliance.ui import frame
 from alliance.ui.data import current_store
+from alliance.ui.export import chart_downloads
 from alliance.ui.state import escape_markdown
 
 chosen = frame.ensure()  # first: the language, the sidebar filters and the frame
@@ -51,29 +53,6 @@ def therapist_label(pairs: pd.DataFrame):
         return f"{therapist} ({clinic})" if therapist in shared else therapist
 
     return label
-
-
-def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
-    """One line per client in words, from its flags, in the order of their weight."""
-    parts = pd.DataFrame(index=flagged.index)
-    parts["deteriorated"] = flagged["ors_change"].abs().map(
-        lambda v: t("sup.reason.deteriorated", drop=i18n.number(v)))
-    parts["not_on_track"] = t("sup.reason.not_on_track")
-    parts["rupture_flag"] = [
-        t("sup.reason.rupture_flag", detail=", ".join(
-            t(f"sup.reason.{kind}", n=n) for kind, n in (("unrepaired", u), ("open", o)) if n))
-        for u, o in zip(flagged["n_unrepaired_ruptures"], flagged["n_open_ruptures"])]
-    parts["low_alliance"] = flagged["last_srs"].map(
-        lambda v: t("sup.reason.low_alliance", srs=i18n.number(v), cutoff=i18n.number(cutoff, 0)))
-    parts["large_discrepancy"] = flagged["last_discrepancy"].abs().map(
-        lambda v: t("sup.reason.large_discrepancy", gap=i18n.number(v, 2)))
-    parts["no_recent_feedback"] = t("sup.reason.no_recent_feedback")
-    parts["ceiling"] = t("sup.reason.ceiling")
-    text = pd.Series("", index=flagged.index, dtype=object)
-    for flag in FLAGS:  # column by column, not row by row
-        piece = parts[flag].where(flagged[flag].astype(bool), "")
-        text = text + ((text != "") & (piece != "")).map({True: "; ", False: ""}) + piece
-    return text.str[:1].str.upper() + text.str[1:]
 
 
 st.title(t("sup.title"))
@@ -178,6 +157,9 @@ shown_client = escape_markdown(client)
 st.subheader(t("sup.timeline_heading", client=shown_client))
 st.plotly_chart(create_client_timeline(timeline, srs_cutoff=cutoff, ors_cutoff=snapshot.setting("ors_cutoff")),
                 key="sup_timeline", config={"displaylogo": False})
+chart_downloads("sup_timeline", "client_timeline", {**period, "clinic": clinic, "client_id": client},
+                lambda rows: create_client_timeline(rows, srs_cutoff=cutoff, ors_cutoff=snapshot.setting("ors_cutoff")),
+                t("sup.timeline_heading", client=client), page="supervision", words=["client-timeline", clinic, client])
 st.caption(t("sup.timeline_caption", n=i18n.integer(len(timeline)), rated=i18n.integer(int(timeline["is_rated"].sum())),
              cutoff=i18n.number(cutoff, 0), ors_cutoff=i18n.number(snapshot.setting("ors_cutoff"), 0),
              drop=i18n.number(snapshot.setting("rupture_drop"), 0)))

@@ -1,0 +1,49 @@
+"""What the Supervision page and the supervision pack share: the agenda's reasons in words and the key figures."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import i18n
+from .caseload import FLAGS
+from .i18n import t
+
+
+def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
+    """One line per client in words, from its flags, in the order of their weight."""
+    parts = pd.DataFrame(index=flagged.index)
+    parts["deteriorated"] = flagged["ors_change"].abs().map(
+        lambda v: t("sup.reason.deteriorated", drop=i18n.number(v)))
+    parts["not_on_track"] = t("sup.reason.not_on_track")
+    parts["rupture_flag"] = [
+        t("sup.reason.rupture_flag", detail=", ".join(
+            t(f"sup.reason.{kind}", n=n) for kind, n in (("unrepaired", u), ("open", o)) if n))
+        for u, o in zip(flagged["n_unrepaired_ruptures"], flagged["n_open_ruptures"])]
+    parts["low_alliance"] = flagged["last_srs"].map(
+        lambda v: t("sup.reason.low_alliance", srs=i18n.number(v), cutoff=i18n.number(cutoff, 0)))
+    parts["large_discrepancy"] = flagged["last_discrepancy"].abs().map(
+        lambda v: t("sup.reason.large_discrepancy", gap=i18n.number(v, 2)))
+    parts["no_recent_feedback"] = t("sup.reason.no_recent_feedback")
+    parts["ceiling"] = t("sup.reason.ceiling")
+    text = pd.Series("", index=flagged.index, dtype=object)
+    for flag in FLAGS:  # column by column, not row by row
+        piece = parts[flag].where(flagged[flag].astype(bool), "")
+        text = text + ((text != "") & (piece != "")).map({True: "; ", False: ""}) + piece
+    return text.str[:1].str.upper() + text.str[1:]
+
+
+def key_figures(trend: pd.DataFrame, flags: pd.DataFrame) -> dict:
+    """The period's totals from per-month rows (alliance_trend by therapist) and per-client rows (caseload_flags).
+
+    The same arithmetic as the Overview page's tiles.
+    """
+    rated = int(trend["n_rated"].sum())
+    sessions = int(flags["n_sessions"].sum())
+    return {
+        "clients": len(flags),
+        "sessions": sessions,
+        "rated": rated,
+        "completion": 100.0 * int(flags["n_rated"].sum()) / sessions if sessions else None,
+        "mean_srs": float((trend["mean_srs"] * trend["n_rated"]).sum() / rated) if rated else None,
+        "pct_low": float((trend["pct_low"] * trend["n_rated"]).sum() / rated) if rated else None,
+        "open_ruptures": int(flags["n_open_ruptures"].sum()),
+    }
