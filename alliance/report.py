@@ -15,7 +15,7 @@ Decisions (README, "The supervision pack"):
   otherwise read `<b>` or `<font>` in it as markup, and nothing of it is ever logged.
 - Small cells: the clinic pack leaves the dashboard, so its figures about groups are
   suppressed with the export rule (every cell of fewer than `suppress_below` clients,
-  whoever's, plus secondary cells: queries.run_for_export). The therapist pack shows one
+  whoever's, plus secondary cells: queries.run_for_export, as every export). The therapist pack shows one
   caseload to someone entitled to see each client in it (it lists every client by id), so
   its aggregates of that caseload are not suppressed: hiding them would protect nothing.
 - Without Chromium the pack is still made, with its tables, agenda and comments; its first
@@ -43,7 +43,7 @@ from .charts import (create_alliance_development, create_alliance_trend, create_
 from .charts.clinics import OUTCOME_CATEGORIES
 from .charts.colors import color_map
 from .charts.trend import setting_text
-from .disclosure import SUPPRESSED, suppress
+from .disclosure import SUPPRESSED
 from .i18n import t
 from .scope import EVERYTHING, Scope
 from .settings import DEFAULTS
@@ -130,7 +130,7 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
     if not ((options["clinic"] == clinic) & (options["therapist_id"] == therapist_id)).any():
         raise PackError(t("report.error.no_therapist", therapist=f"{clinic}/{therapist_id}"[:120]))
     mine = therapist_scope(scope, clinic, therapist_id)
-    start, end = _resolve_period(con, start, end, settings)
+    start, end = resolve_period(con, start, end, settings)
     period = {"start": start, "end": end}
     cutoff = settings["srs_cutoff"]
 
@@ -257,7 +257,7 @@ def _clinic_pack(con, clinic, start, end, scope, settings, language) -> Pack:
     if not (options["clinic"] == clinic).any():
         raise PackError(t("report.error.no_clinic", clinic=str(clinic)[:120]))
     ours = clinic_scope(scope, clinic)
-    start, end = _resolve_period(con, start, end, settings)
+    start, end = resolve_period(con, start, end, settings)
     period = {"start": start, "end": end}
     cutoff, below = settings["srs_cutoff"], int(settings["suppress_below"])
 
@@ -323,43 +323,14 @@ def _clinic_pack(con, clinic, start, end, scope, settings, language) -> Pack:
 
 
 def export_rows(con, name: str, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
-    """A named query's rows as they may leave the dashboard: small cells suppressed for export.
-
-    queries.run_for_export does it when the export core provides it; otherwise the rows are
-    suppressed here with the same functions: the on-screen rule (peer clinics) and the export
-    rule (every cell under `suppress_below`), a cell hidden when either hides it. Each rule
-    leaves every partition with no hidden cell or at least two, and so does their union.
-    """
-    if hasattr(queries, "run_for_export"):
-        return queries.run_for_export(con, name, params, scope, settings)
-    query = queries.get(name)
-    if query.suppression is None:
-        return queries.run(con, name, params, scope, settings)
-    values = queries._resolve_params(query, params)
-    effective, on_screen = queries.scope_for(query, values, scope)
-    if isinstance(query, queries.PythonQuery):
-        if query.level.kind == "group":
-            values = {**values, "own_clinics": None if scope.clinics is None else tuple(sorted(scope.clinics))}
-        raw = queries._run_python(con, query, values, effective, settings)
-    else:
-        raw = queries._fetch_sql(con, query, queries._bindings(query, values, effective, scope, settings),
-                                 lambda cur: cur.df())
-    below = int({**DEFAULTS, **(settings or {})}["suppress_below"])
-    hidden = suppress(raw, query.suppression, below, everything=True)[SUPPRESSED].to_numpy(dtype=bool)
-    if on_screen:
-        hidden = hidden | suppress(raw, query.suppression, below)[SUPPRESSED].to_numpy(dtype=bool)
-    out = raw.copy()
-    for column in out.columns:
-        if column not in query.suppression.keep:
-            out[column] = out[column].mask(hidden)
-    out[SUPPRESSED] = hidden
-    return out.drop(columns=[c for c in out.columns if c.startswith("_")])
+    """A named query's rows as they may leave the dashboard: every cell under `suppress_below` clients hidden."""
+    return queries.run_for_export(con, name, params, scope, settings)
 
 
 # --------------------------------------------------------------------------- shared pieces
 
 
-def _resolve_period(con, start, end, settings) -> tuple[dt.date, dt.date]:
+def resolve_period(con, start, end, settings) -> tuple[dt.date, dt.date]:
     """Open ends become the data's first and last day, so the header always names a period."""
     if start is not None and end is not None:
         return start, end

@@ -10,6 +10,7 @@ from alliance.charts.trend import setting_text
 from alliance.i18n import t
 from alliance.ui import filters, frame
 from alliance.ui.data import current_store
+from alliance.ui.pack import clinic_pack_download
 from alliance.ui.state import suppression_note
 
 CHART_CONFIG = {"displaylogo": False}
@@ -81,3 +82,5 @@ suppression_note(early, below=below)
 for group, note in zip(early["group"], early["note"]):
     if isinstance(note, str) and note:
         st.text(t("clinics.early.note", group=group, note=note))  # the model's own words: plain text
+
+clinic_pack_download(options["clinic"], key="clinics_pack", page="clinics")  # one PDF: a clinic against the others
