@@ -356,17 +356,16 @@ def file_name(words, start: dt.date | None = None, end: dt.date | None = None, e
 # --------------------------------------------------------------------------- one export, start to end
 
 
-def export_bytes(fmt: str, *, con, query: str, params: dict | None, scope, settings: dict | None,
-                 meta: ExportMeta, make_figure: Callable | None = None, viewer=None, what: str = "",
-                 page: str = "", filters: Any = None, home=None, transform: Callable | None = None) -> bytes:
-    """One download: the query's rows for export (suppressed), the chart drawn from them or the table, audited.
+def produce(fmt: str, *, con, query: str, params: dict | None, scope, settings: dict | None,
+            meta: ExportMeta, make_figure: Callable | None = None,
+            transform: Callable | None = None) -> tuple[bytes, int]:
+    """One file's bytes and its number of rows: the query's rows for export (suppressed), then the chart or table.
 
     `make_figure(frame) -> Figure` draws the chart from the exported rows, so the image shows
     exactly what the CSV holds. `transform(frame) -> frame` shapes a table for a data export
-    (the Feedback page's columns). The audit line is written before the bytes are returned;
-    an image that cannot be drawn raises ExportUnavailable and is not recorded.
+    (the Feedback page's columns). Raises ExportUnavailable when an image cannot be drawn.
     """
-    from . import audit, i18n, queries
+    from . import i18n, queries
     from .settings import DEFAULTS
 
     fmt = str(fmt).lower()
@@ -378,12 +377,27 @@ def export_bytes(fmt: str, *, con, query: str, params: dict | None, scope, setti
         frame = transform(frame)
     if fmt in DATA_FORMATS:
         below = int({**DEFAULTS, **(settings or {})}["suppress_below"]) if "suppressed" in frame.columns else None
-        data = data_bytes(frame, meta, fmt, below)
-    else:
-        if make_figure is None:
-            raise ValueError(f"{query} has no chart to export; choose CSV or XLSX.")
-        data = chart_bytes(make_figure(frame), meta, fmt)
-    audit.record("export", viewer or audit.SYSTEM,
-                 {"what": what or query, "page": page or None, "format": fmt, "filters": filters,
-                  "scope": scope, "rows": len(frame)}, home=home)
+        return data_bytes(frame, meta, fmt, below), len(frame)
+    if make_figure is None:
+        raise ValueError(f"{query} has no chart to export; choose CSV or XLSX.")
+    return chart_bytes(make_figure(frame), meta, fmt), len(frame)
+
+
+def record_export(viewer, *, what: str, page: str, fmt: str, filters: Any, scope, rows: int, home=None) -> bool:
+    """The audit line of one download (alliance.audit's `export` event: identifiers, codes, dates and counts only)."""
+    from . import audit
+
+    return audit.record("export", viewer if viewer is not None else audit.SYSTEM,
+                        {"what": what, "page": page or None, "format": str(fmt).lower(), "filters": filters,
+                         "scope": scope, "rows": rows}, home=home)
+
+
+def export_bytes(fmt: str, *, con, query: str, params: dict | None, scope, settings: dict | None,
+                 meta: ExportMeta, make_figure: Callable | None = None, viewer=None, what: str = "",
+                 page: str = "", filters: Any = None, home=None, transform: Callable | None = None) -> bytes:
+    """One download start to end (produce, then record_export): for the command line and the tests."""
+    data, rows = produce(fmt, con=con, query=query, params=params, scope=scope, settings=settings, meta=meta,
+                         make_figure=make_figure, transform=transform)
+    record_export(viewer, what=what or query, page=page, fmt=fmt, filters=filters, scope=scope, rows=rows,
+                  home=home)
     return data

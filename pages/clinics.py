@@ -10,6 +10,7 @@ from alliance.charts.trend import setting_text
 from alliance.i18n import t
 from alliance.ui import filters, frame
 from alliance.ui.data import current_store
+from alliance.ui.export import chart_downloads
 from alliance.ui.pack import clinic_pack_download
 from alliance.ui.state import suppression_note
 
@@ -52,6 +53,9 @@ site = t("chart.group.site")
 st.subheader(t("clinics.trend.title"))
 st.plotly_chart(create_alliance_trend(trend, cutoff=settings["srs_cutoff"], group_label=site, colors=colors),
                 key="clinics_trend", config=CHART_CONFIG)
+chart_downloads("clinics_trend", "alliance_trend", {**period, "group": "site"},
+                lambda rows: create_alliance_trend(rows, cutoff=settings["srs_cutoff"], group_label=site, colors=colors),
+                t("clinics.trend.title"), page="clinics")
 st.caption(t("clinics.trend.read"))
 suppression_note(trend, below=below)
 
@@ -60,23 +64,37 @@ st.plotly_chart(create_alliance_development(development, cutoff=settings["srs_cu
                                             early_sessions=int(settings["early_sessions"]), group_label=site,
                                             colors=colors),
                 key="clinics_development", config=CHART_CONFIG)
+chart_downloads("clinics_development", "alliance_development", {**period, "group": "site"},
+                lambda rows: create_alliance_development(rows, cutoff=settings["srs_cutoff"],
+                                                         early_sessions=int(settings["early_sessions"]),
+                                                         group_label=site, colors=colors),
+                t("clinics.dev.title"), page="clinics")
 st.caption(t("clinics.dev.read", early=int(settings["early_sessions"])))
 suppression_note(development, below=below)
 
 st.subheader(t("clinics.profiles.title"))
 st.plotly_chart(create_profiles(profiles, group_label=site, colors=colors), key="clinics_profiles",
                 config=CHART_CONFIG)
+chart_downloads("clinics_profiles", "profiles", {**period, "level": "site"},
+                lambda rows: create_profiles(rows, group_label=site, colors=colors), t("clinics.profiles.title"),
+                page="clinics")
 st.caption(t("clinics.profiles.read"))
 suppression_note(profiles, below=below)
 
 st.subheader(t("clinics.outcome.title"))
 st.plotly_chart(create_outcome_categories(outcomes, group_label=site), key="clinics_outcomes", config=CHART_CONFIG)
+chart_downloads("clinics_outcomes", "outcome_summary", {**period, "group": "site"},
+                lambda rows: create_outcome_categories(rows, group_label=site), t("clinics.outcome.title"),
+                page="clinics")
 st.caption(t("clinics.outcome.read", cutoff=setting_text(settings["ors_cutoff"]), rci=setting_text(settings["ors_rci"])))
 suppression_note(outcomes, below=below)
 
 st.subheader(t("clinics.early.title"))
 st.plotly_chart(create_early_alliance_outcome(early, group_label=t("chart.group.clinic"), colors=colors),
                 key="clinics_early", config=CHART_CONFIG)
+chart_downloads("clinics_early", "early_alliance_outcome", {**period, "group": "clinic"},
+                lambda rows: create_early_alliance_outcome(rows, group_label=t("chart.group.clinic"), colors=colors),
+                t("clinics.early.title"), page="clinics")
 st.caption(t("clinics.early.read", early=int(settings["early_sessions"])))
 suppression_note(early, below=below)
 for group, note in zip(early["group"], early["note"]):

@@ -16,6 +16,7 @@ from alliance.charts.therapists import therapist_label
 from alliance.i18n import t
 from alliance.ui import filters
 from alliance.ui.data import current_store
+from alliance.ui.export import chart_downloads
 from alliance.ui.state import suppression_note
 
 frame.ensure()
@@ -42,6 +43,8 @@ st.caption(t("dual.intro"))
 # --------------------------------------------------------------------------- scatter of pairs
 st.subheader(t("dual.scatter.heading"))
 st.plotly_chart(create_wai_pairs_scatter(pairs, colors=colors), key="dual_scatter", config={"displaylogo": False})
+chart_downloads("dual_scatter", "wai_pairs", period, lambda rows: create_wai_pairs_scatter(rows, colors=colors),
+                t("dual.scatter.heading"), page="dual_perspective")
 difference = pairs["client_wai"] - pairs["therapist_wai"]
 st.caption(t("dual.scatter.caption", n=i18n.integer(len(pairs)),
              clients=i18n.integer(len(pairs[["clinic", "client_id"]].drop_duplicates())),
@@ -56,6 +59,11 @@ by_therapist = by_therapist.merge(discrepancy_intervals(pairs)[["clinic", "thera
                                   on=["clinic", "therapist_id"], how="left")
 st.plotly_chart(create_discrepancy_by_therapist(by_therapist, colors=colors), key="dual_by_therapist",
                 config={"displaylogo": False})
+intervals = discrepancy_intervals(pairs)[["clinic", "therapist_id", "ci_low", "ci_high"]]
+chart_downloads("dual_by_therapist", "dual_perspective", period,
+                lambda rows: create_discrepancy_by_therapist(
+                    rows.merge(intervals, on=["clinic", "therapist_id"], how="left"), colors=colors),
+                t("dual.therapist.heading"), page="dual_perspective")
 st.caption(t("dual.therapist.caption"))
 columns = ["clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai", "mean_discrepancy",
            "ci_low", "ci_high", "correlation"]
@@ -76,6 +84,10 @@ development = snapshot.query("discrepancy_development", **period, group=group)
 st.plotly_chart(create_discrepancy_development(development, colors=colors,
                                                group_label=t(f"dual.group.{group}").capitalize()),
                 key="dual_development", config={"displaylogo": False})
+chart_downloads("dual_development", "discrepancy_development", {**period, "group": group},
+                lambda rows: create_discrepancy_development(rows, colors=colors,
+                                                            group_label=t(f"dual.group.{group}").capitalize()),
+                t("dual.development.heading"), page="dual_perspective")
 st.caption(t("dual.development.caption"))
 suppression_note(development, below=snapshot.setting("suppress_below"))
 
@@ -84,15 +96,21 @@ st.subheader(t("dual.profiles.heading"))
 level = st.segmented_control(t("dual.profiles.level"), ["clinic", "therapist"], default="clinic",
                              format_func=lambda g: t(f"dual.group.{g}"), key="dual_level") or "clinic"
 profiles = snapshot.query("profiles", **period, level=level)
-if level == "therapist" and len(profiles):
-    # The query names a therapist clinic/therapist_id: show the id, coloured by its clinic.
-    parts = profiles["group"].astype(str).str.partition("/")
-    labels = therapist_label(parts[0], parts[2])
-    profile_colors = dict(zip(labels, (colors.get(c) for c in parts[0])))
-    profiles = profiles.assign(group=labels)
-else:
-    profile_colors = colors
-st.plotly_chart(create_wai_profiles(profiles, colors=profile_colors), key="dual_profiles",
-                config={"displaylogo": False})
+
+
+def profiles_figure(rows):
+    """Goal, task and bond for both raters; per therapist, the id coloured by its clinic."""
+    if level == "therapist" and len(rows):
+        # The query names a therapist clinic/therapist_id: show the id, coloured by its clinic.
+        parts = rows["group"].astype(str).str.partition("/")
+        labels = therapist_label(parts[0], parts[2])
+        return create_wai_profiles(rows.assign(group=labels),
+                                   colors=dict(zip(labels, (colors.get(c) for c in parts[0]))))
+    return create_wai_profiles(rows, colors=colors)
+
+
+st.plotly_chart(profiles_figure(profiles), key="dual_profiles", config={"displaylogo": False})
+chart_downloads("dual_profiles", "profiles", {**period, "level": level}, profiles_figure,
+                t("dual.profiles.heading"), page="dual_perspective")
 st.caption(t("dual.profiles.caption"))
 suppression_note(profiles, below=snapshot.setting("suppress_below"))

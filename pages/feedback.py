@@ -11,6 +11,7 @@ from alliance.i18n import t
 from alliance.queries import MAX_TEXT_PARAM
 from alliance.ui import frame
 from alliance.ui.data import current_store
+from alliance.ui.export import table_downloads
 
 chosen = frame.ensure()  # first: the language, the sidebar filters and the frame
 
@@ -78,3 +79,9 @@ st.dataframe(table, hide_index=True, key="fb_comments", height=TABLE_HEIGHT if l
                  "comment": st.column_config.TextColumn(t("fb.col.comment"), width="large"),
              })
 st.caption(t("fb.privacy"))
+# The comments shown, as CSV or XLSX: plain text cells, formulas neutralised, the download audited.
+table_downloads("fb_comments", "comments",
+                {**chosen.period(), "band": band, "search": search.strip() or None, "limit": SHOWN_COMMENTS},
+                t("fb.title"), what="comments", page="feedback", label=t("export.comments_button"),
+                transform=lambda rows: rows[["session_date", "clinic", "therapist_id", "client_id", "srs_total",
+                                             "client_wai", "comment"]])

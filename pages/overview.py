@@ -12,6 +12,7 @@ from alliance.charts.trend import setting_text
 from alliance.i18n import t
 from alliance.ui import filters, frame
 from alliance.ui.data import current_store
+from alliance.ui.export import chart_downloads
 from alliance.ui.state import show_empty_state, suppression_note
 
 # How many clients the attention list shows; the Supervision page has them all.
@@ -82,6 +83,10 @@ st.subheader(t("overview.trend.title"))
 sector_names = {s: t(f"sector.{s}") for s in ("public", "private")}
 st.plotly_chart(create_alliance_trend(trend, cutoff=cutoff, group_label=t("chart.group.sector"), names=sector_names),
                 key="alliance_trend", config={"displaylogo": False})
+chart_downloads("alliance_trend", "alliance_trend", {**period, "group": "sector"},
+                lambda rows: create_alliance_trend(rows, cutoff=cutoff, group_label=t("chart.group.sector"),
+                                                   names=sector_names),
+                t("overview.trend.title"), page="overview", words=["alliance-trend", "sectors"])
 if trend.empty:
     st.info(t("overview.trend.empty"))
 else:

@@ -9,6 +9,7 @@ from alliance.charts.timeline import create_client_timeline
 from alliance.i18n import t
 from alliance.ui import frame
 from alliance.ui.data import current_store
+from alliance.ui.export import chart_downloads
 from alliance.ui.pack import pack_download
 from alliance.ui.state import escape_markdown
 
@@ -158,6 +159,9 @@ shown_client = escape_markdown(client)
 st.subheader(t("sup.timeline_heading", client=shown_client))
 st.plotly_chart(create_client_timeline(timeline, srs_cutoff=cutoff, ors_cutoff=snapshot.setting("ors_cutoff")),
                 key="sup_timeline", config={"displaylogo": False})
+chart_downloads("sup_timeline", "client_timeline", {**period, "clinic": clinic, "client_id": client},
+                lambda rows: create_client_timeline(rows, srs_cutoff=cutoff, ors_cutoff=snapshot.setting("ors_cutoff")),
+                t("sup.timeline_heading", client=client), page="supervision", words=["client-timeline", clinic, client])
 st.caption(t("sup.timeline_caption", n=i18n.integer(len(timeline)), rated=i18n.integer(int(timeline["is_rated"].sum())),
              cutoff=i18n.number(cutoff, 0), ors_cutoff=i18n.number(snapshot.setting("ors_cutoff"), 0),
              drop=i18n.number(snapshot.setting("rupture_drop"), 0)))

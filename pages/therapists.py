@@ -9,6 +9,7 @@ from alliance.charts.therapists import create_funnel, create_therapist_effects
 from alliance.i18n import t
 from alliance.ui import filters
 from alliance.ui.data import current_store
+from alliance.ui.export import chart_downloads
 
 frame.ensure()
 st.title(t("therapists.title"))
@@ -36,6 +37,8 @@ st.info(t("therapists.caveat", n=min_clients))
 # --------------------------------------------------------------------------- funnel plot
 st.subheader(t("therapists.funnel.heading"))
 st.plotly_chart(create_funnel(funnel, colors=colors), key="therapists_funnel", config={"displaylogo": False})
+chart_downloads("therapists_funnel", "funnel", period, lambda rows: create_funnel(rows, colors=colors),
+                t("therapists.funnel.heading"), page="therapists")
 judged = funnel[~funnel["too_few"].astype(bool)]
 st.caption(t("therapists.funnel.caption", mean=i18n.number(funnel["overall_mean"].iloc[0], 2),
              outside=i18n.integer(int(judged["outside_998"].notna().sum())),
@@ -51,6 +54,10 @@ sites = funnel[["clinic", "therapist_id", "site"]]
 effects = effects.merge(sites, on=["clinic", "therapist_id"], how="left")
 st.plotly_chart(create_therapist_effects(effects, colors=colors), key="therapists_effects",
                 config={"displaylogo": False})
+chart_downloads("therapists_effects", "therapist_effects", {**period, "adjust": adjust},
+                lambda rows: create_therapist_effects(rows.merge(sites, on=["clinic", "therapist_id"], how="left"),
+                                                      colors=colors),
+                t("therapists.effects.heading"), page="therapists")
 if adjusted and len(effects):
     missing = effects["note"].astype(str).str.extract(r"(\d+) client\(s\) without an ORS")[0].dropna()
     if len(missing):
