@@ -17,11 +17,11 @@ TEXT = {
     "report.therapist.intro": {
         "en": "The caseload of therapist {therapist} at {clinic} in the period: key figures, the alliance and "
               "outcome charts, every client with their flags, the agenda of clients worth discussing in order of "
-              "concern, and a selection of the clients' comments. The flags point to a conversation; they do not "
+              "concern, and a selection of the clients' comments, above all from low-alliance sessions. The flags point to a conversation; they do not "
               "judge.",
         "nb": "Klientlisten til terapeut {therapist} ved {clinic} i perioden: nøkkeltall, figurer for allianse og "
               "utfall, alle klienter med flagg, agendaen med klienter det er verdt å snakke om i rekkefølge etter "
-              "bekymring, og et utvalg av klientenes kommentarer. Flaggene peker på en samtale; de feller ingen dom."},
+              "bekymring, og et utvalg av klientenes kommentarer, særlig fra timer med lav allianse. Flaggene peker på en samtale; de feller ingen dom."},
     "report.confidential": {
         "en": "Confidential: health data about identifiable clients. Keep it with the clinic's records and "
               "shred it after the meeting.",
