@@ -225,3 +225,30 @@ def test_the_command_line_writes_the_pack_and_audits_it(sample_home, therapist, 
     assert event["user"] == "cli" and event["role"] == "cli" and event["detail"]["format"] == "pdf"
     assert event["detail"]["filters"]["therapists"] == [f"{clinic}/{therapist_id}"]
     assert event["detail"]["filters"]["start"] == "2025-01-01"
+
+
+def test_the_supervision_page_downloads_the_pack_in_a_browser(page, streamlit_server, sample_home, missing_exports,
+                                                               therapist):
+    """A real browser: choose a therapist (by address), click the pack's button, get the PDF; one audit line."""
+    from tests.test_browser import LOAD_MS
+
+    clinic, therapist_id = therapist
+    url = streamlit_server(sample_home, missing_exports)
+    audit_files = lambda: [json.loads(line) for f in sorted((sample_home / "audit").glob("audit-*.jsonl"))  # noqa: E731
+                           for line in f.read_text().splitlines() if line.strip()]
+    before = len(audit_files())
+    page.goto(f"{url}/supervision?sup_therapist={clinic}/{therapist_id}&from=2025-01-01&to=2025-06-30")
+    button = page.get_by_role("button", name="Make the supervision pack (PDF)")
+    button.wait_for(timeout=LOAD_MS)
+    with page.expect_download(timeout=90_000) as info:
+        button.click()
+    download = info.value
+    data = open(download.path(), "rb").read()
+    assert data.startswith(b"%PDF-") and len(PdfReader(io.BytesIO(data)).pages) > 1
+    assert download.suggested_filename.startswith(f"supervision-pack_{therapist_id.lower()}_")
+    assert download.suggested_filename.endswith(".pdf") and download.suggested_filename.isascii()
+    assert therapist_id in " ".join(pdf_text(data))
+    exports = [e for e in audit_files()[before:] if e["event"] == "export"]
+    assert [(e["detail"]["what"], e["detail"]["page"], e["detail"]["format"]) for e in exports] == [
+        ("therapist_pack", "supervision", "pdf")]
+    assert exports[0]["detail"]["filters"]["therapists"] == [f"{clinic}/{therapist_id}"]
