@@ -69,6 +69,7 @@ class _Renderer:
         self._thread: threading.Thread | None = None
         self._kaleido = None
         self._path: str | None = None
+        self.failed_path: str | None = None  # the browser that last failed to start (buttons say so)
 
     def _start(self) -> None:
         path = browser_path()
@@ -98,8 +99,9 @@ class _Renderer:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=5)
             loop.close()
+            self.failed_path = path
             raise ExportUnavailable(INSTALL_SENTENCE) from error
-        self._loop, self._thread, self._path = loop, thread, path
+        self._loop, self._thread, self._path, self.failed_path = loop, thread, path, None
 
     def render(self, fig, fmt: str, width: int, height: int, scale: float) -> bytes:
         with self._lock:
@@ -155,6 +157,12 @@ def render(fig, fmt: str, width: int = 1000, height: int = 560, scale: float = 1
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"Images are drawn as {', '.join(IMAGE_FORMATS)}, not {fmt!r}.")
     return _RENDERER.render(fig, fmt, width, height, scale)
+
+
+def images_available() -> bool:
+    """Whether PNG, SVG and PDF can be offered: a browser is there and did not fail to start (cheap: no start)."""
+    path = browser_path()
+    return path is not None and path != _RENDERER.failed_path
 
 
 def shutdown() -> None:

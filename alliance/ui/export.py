@@ -89,7 +89,7 @@ def _buttons(key: str, formats, *, query: str, params: dict, title: str, make_fi
 
         return make
 
-    images_ok = export.browser_path() is not None
+    images_ok = export.images_available()
     per_row = 3
     columns = [c for start in range(0, len(formats), per_row)
                for c in st.columns(per_row, gap="small")]
