@@ -296,3 +296,21 @@ def test_without_chromium_images_say_what_to_install_and_html_csv_still_work(tmp
     sentence = done.stdout.strip()
     assert sentence == export.INSTALL_SENTENCE and "apt-get install chromium" in sentence
     assert sentence.count(".") <= 1 and "Traceback" not in done.stderr
+
+
+def test_no_chart_file_carries_a_comment(con):
+    """The hostile client's timeline: its CSV holds the comments (neutralised), its HTML and SVG none of them."""
+    from tests.hostile import PAYLOADS
+
+    params = {"clinic": CLINIC, "client_id": CLIENT}
+    draw = lambda rows: create_client_timeline(rows, srs_cutoff=36, ors_cutoff=25)  # noqa: E731
+    html, rows = export.produce("html", con=con, query="client_timeline", params=params, scope=Scope(),
+                                settings=None, meta=META, make_figure=draw)
+    assert rows == len(PAYLOADS)
+    text = html.decode("utf-8")
+    for payload in PAYLOADS:
+        assert payload not in text and json.dumps(payload)[1:-1] not in text, payload
+    if CHROMIUM.exists():
+        svg, _ = export.produce("svg", con=con, query="client_timeline", params=params, scope=Scope(),
+                                settings=None, meta=META, make_figure=draw)
+        assert not any(payload in svg.decode("utf-8") for payload in PAYLOADS if len(payload) > 6)

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 BUTTONS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"), ("html", "HTML"), ("csv", "CSV"), ("xlsx", "XLSX"))
 
 _CACHE: "OrderedDict[tuple, tuple[bytes, int]]" = OrderedDict()
-_CACHE_MAX = 64
+_CACHE_MAX_BYTES = 64 * 1024 * 1024  # an HTML file is ~5 MB (plotly.js inside); images and tables far less
 _CACHE_LOCK = threading.Lock()
 
 
@@ -45,12 +45,13 @@ def _cached(key: tuple, make: Callable[[], tuple[bytes, int]]) -> tuple[bytes, i
     made = make()
     with _CACHE_LOCK:
         _CACHE[key] = made
-        while len(_CACHE) > _CACHE_MAX:
+        while sum(len(data) for data, _ in _CACHE.values()) > _CACHE_MAX_BYTES and len(_CACHE) > 1:
             _CACHE.popitem(last=False)
     return made
 
 
-def _data_date(snapshot) -> object:
+def _data_date() -> object:
+    """The store's newest session date (whatever the filters): the footer's "Data to"."""
     span = current_store(filtered=False).query("data_span")
     if span is None or span.empty or span["last_date"].isna().all():
         return None
@@ -66,7 +67,7 @@ def _buttons(key: str, formats, *, query: str, params: dict, title: str, make_fi
     chosen = view_filters.current()
     lang = i18n.language()
     meta = export.ExportMeta(title=title, period=export.period_text(chosen.start, chosen.end, lang),
-                             filters=export.filters_text(chosen, lang), data_date=_data_date(snapshot),
+                             filters=export.filters_text(chosen, lang), data_date=_data_date(),
                              language=lang)
     viewer = audit.viewer_of(st.session_state)
     con = _connection(snapshot.home, snapshot.version)
