@@ -41,3 +41,26 @@ def test_download_png_and_csv_of_the_overview_chart(page, streamlit_server, samp
     assert [(e["detail"]["what"], e["detail"]["format"], e["detail"]["page"]) for e in exports] == [
         ("alliance_trend", "png", "overview"), ("alliance_trend", "csv", "overview")]
     assert all(e["user"] == "local" and e["detail"]["rows"] > 0 for e in exports)
+
+
+def test_every_chart_of_a_page_has_its_downloads_and_nothing_is_made_on_load(monkeypatch, sample_home,
+                                                                            missing_exports):
+    """AppTest: a Download popover with six buttons under each of the Clinics page's five charts; no file made."""
+    from streamlit.testing.v1 import AppTest
+
+    from alliance import export
+    from tests.test_pages import DASHBOARD, TIMEOUT
+
+    monkeypatch.setenv("ALLIANCE_HOME", str(sample_home))
+    monkeypatch.setenv("ALLIANCE_DATA", str(missing_exports))
+    before = len(_audit_exports(sample_home))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/clinics.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    keys = [b.proto.id for b in at.get("download_button")]
+    charts = ("clinics_trend", "clinics_development", "clinics_profiles", "clinics_outcomes", "clinics_early")
+    for chart in charts:
+        for fmt in export.FORMATS:
+            assert any(f"{chart}_download_{fmt}" in k for k in keys), (chart, fmt)
+    assert len(_audit_exports(sample_home)) == before  # a page view makes no export
