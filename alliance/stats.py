@@ -253,6 +253,7 @@ THERAPIST_EFFECTS_COLUMNS = {
     "therapist_effects",
     "Each therapist's alliance level from a random-intercept model, shrunk towards the mean, with a 95 % interval and a rank.",
     params=(*_PERIOD, Param("adjust", "choice", ("none", "intake_ors"), "none")),
+    suppress="n_clients within clinic keep clinic, therapist_id",  # for exports (alliance/disclosure.py)
 )
 def therapist_effects(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
     """One row per therapist (clinic, therapist_id) with a rated session in the period.

@@ -1,8 +1,11 @@
 -- dual_perspective: client and therapist WAI-SR at the same attended sessions, per therapist with at least one pair (contract section 7).
 -- param start: date
 -- param end: date
+-- suppress: n_clients within clinic keep clinic, therapist_id
+-- Exports hide therapists of fewer than suppress_below clients (alliance/disclosure.py), and one
+-- more of the same clinic where one alone would be hidden; the screen shows them all.
 WITH pairs AS (
-    SELECT clinic, therapist_id, client_wai, therapist_wai
+    SELECT clinic, therapist_id, client_id, client_wai, therapist_wai
     FROM attended_sessions
     WHERE client_wai IS NOT NULL AND therapist_wai IS NOT NULL
       AND ($start IS NULL OR session_date >= $start)
@@ -16,7 +19,8 @@ SELECT
     round(avg(client_wai - therapist_wai), 2) AS mean_discrepancy,
     -- Pearson's r needs 3 pairs; with no spread in either rater it is undefined, so empty too.
     CASE WHEN count(*) >= 3 AND NOT isnan(corr(client_wai, therapist_wai))
-         THEN round(corr(client_wai, therapist_wai), 3) END AS correlation
+         THEN round(corr(client_wai, therapist_wai), 3) END AS correlation,
+    count(DISTINCT client_id) AS n_clients
 FROM pairs
 GROUP BY ALL
 ORDER BY clinic, therapist_id;

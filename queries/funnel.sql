@@ -1,6 +1,9 @@
 -- funnel: funnel-plot data for a fair comparison of therapists: each therapist's mean SRS against control limits around the overall mean at the therapist's number of rated sessions.
 -- param start: date
 -- param end: date
+-- suppress: n_clients within clinic keep clinic, therapist_id, site
+-- Exports hide therapists of fewer than suppress_below clients (alliance/disclosure.py), and one
+-- more of the same clinic where one alone would be hidden; the screen shows them all.
 -- One row per therapist with a rated session in the period. The overall mean and SD are taken
 -- over every rated session in scope and period; the limits are overall_mean ± z · sd / √n_rated
 -- with z = 1.96 (95 %) and z = 3.09 (99.8 %), fixed by the funnel-plot method, not clinic settings.

@@ -1,6 +1,9 @@
 -- therapist_summary: one row per therapist with an attended session in the period (contract section 7).
 -- param start: date
 -- param end: date
+-- suppress: n_clients within clinic keep clinic, therapist_id, site, sector
+-- Exports hide therapists of fewer than suppress_below clients (alliance/disclosure.py), and one
+-- more of the same clinic where one alone would be hidden; the screen shows them all.
 -- uses: rupture_status
 WITH period AS (
     SELECT * FROM attended_sessions

@@ -133,7 +133,8 @@ OWN, PEER = "Havbris DPS", "Fjordklinikken"
 def two_clinics(tmp_path_factory) -> Path:
     """The supervisor's own public clinic (6 clients); the private one: 8 clients in Bergen, 2 in Oslo.
 
-    Every client has three weekly sessions in January 2024, rated 30, 34 and 38.
+    Every client has three weekly sessions in January 2024, rated 30, 34 and 38 on the SRS, with the
+    client's WAI at 4 and the therapist's at 3, 3.5 and 4.
     """
     sessions, forms, n = [], [], 0
     people = ([(OWN, "public", "", "T1", f"A{i}") for i in range(6)]
@@ -145,7 +146,8 @@ def two_clinics(tmp_path_factory) -> Path:
             sessions.append(session(clinic=clinic, session_id=f"S{n}", client_id=client, therapist_id=therapist,
                                     date=(dt.date(2024, 1, 2) + dt.timedelta(days=7 * week)).isoformat(),
                                     number=week + 1, sector=sector, site=site))
-            forms.append(feedback(clinic=clinic, session_id=f"S{n}", srs=(srs / 4,) * 4))
+            forms.append(feedback(clinic=clinic, session_id=f"S{n}", srs=(srs / 4,) * 4, wai=(4,) * 12))
+            forms.append(feedback(clinic=clinic, session_id=f"S{n}", rater="therapist", srs=None, wai=(3 + week / 2,) * 12))
     root = tmp_path_factory.mktemp("two_clinics")
     data, home = root / "exports", root / "home"
     data.mkdir()
@@ -222,3 +224,20 @@ def test_every_group_level_query_suppresses_for_a_supervisor(con):
                 count = query.suppression.count
                 oslo = (everything["group"] == "Oslo") & (everything[count] > 0)
                 assert oslo.any() and rows.loc[oslo.to_numpy(), "suppressed"].all(), (name, value)
+
+
+def test_exports_hide_therapists_with_few_clients_that_the_screen_shows(con):
+    """Per-therapist figures are client level on screen (the viewer sees those clients), but a file leaves the product."""
+    from alliance.charts.therapists import create_funnel, create_therapist_effects
+
+    for name in ("funnel", "therapist_summary", "dual_perspective", "therapist_effects"):
+        screen = queries.run(con, name, {}, Scope()).set_index("therapist_id")
+        assert "suppressed" not in screen.columns and screen.loc["T8", "n_clients"] == 2, name
+        exported = queries.run_for_export(con, name, {}, Scope()).set_index("therapist_id")
+        # T8 (2 clients) hidden, and T7, the only other therapist of that clinic, with it; T1 (6 clients) shown.
+        assert exported.loc["T8", "suppressed"] and exported.loc["T7", "suppressed"], name
+        assert pd.isna(exported.loc["T8", "n_clients"]) and not exported.loc["T1", "suppressed"], name
+        assert exported.loc["T1", "n_clients"] == 6, name
+    figure = create_funnel(queries.run_for_export(con, "funnel", {}, Scope()))
+    assert figure.data  # the charts of an export are drawn from the hidden rows without failing
+    assert create_therapist_effects(queries.run_for_export(con, "therapist_effects", {}, Scope())).data
