@@ -18,8 +18,10 @@ messages carry no value from the file (contract: comments never reach a log).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -129,6 +131,41 @@ def stage_upload(home: Path, data: bytes) -> Path:
 def discard_upload(path: Path) -> None:
     """The staged copy is not kept once the file was saved (the archive keeps it by hash) or refused."""
     Path(path).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def staged(home: Path, data: bytes):
+    """The bytes staged as `<home>/uploads/<sha256>` for as long as the block runs; removed after the last user.
+
+    Two sessions uploading the same bytes at once share one staged file: each holds a shared
+    lock on `<sha256>.lock` while it reads, and the one that finds nobody else holding it
+    removes the file and its lock file. A session that locked a lock file just removed
+    (its name now leads elsewhere, or nowhere) takes the current one instead.
+    """
+    folder = uploads_dir(home)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    sha = hashlib.sha256(data).hexdigest()
+    lock = folder / f"{sha}.lock"
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        try:
+            if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield stage_upload(home, data)
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            discard_upload(folder / sha)
+            lock.unlink(missing_ok=True)
+        except BlockingIOError:
+            pass  # another session still reads it and removes it when done
+        finally:
+            os.close(fd)
 
 
 # --------------------------------------------------------------------------- the parent's side

@@ -210,3 +210,15 @@ def test_a_busy_store_is_reported_from_the_child(exports_and_home):
     with store._lock(home):
         with pytest.raises(store.IngestBusy, match="Another ingest is running"):
             sandbox.ingest(exports, home)
+
+
+def test_the_same_bytes_uploaded_twice_at_once_stay_staged_until_both_are_done(tmp_path):
+    """Two sessions with the same file share one staged copy; the first to finish must not remove it under the other."""
+    home, data = tmp_path / "home", small_sessions()
+    with sandbox.staged(home, data) as first:
+        with sandbox.staged(home, data) as second:
+            assert first == second and first.read_bytes() == data
+        assert first.exists(), "the other session still reads it"
+        result = sandbox.check_upload(first, "sessions_x.csv", "sessions", EMPTY_MAPPING)
+        assert result.status == "loaded"
+    assert not list((home / "uploads").iterdir()), "the last one out removes the copy and its lock"

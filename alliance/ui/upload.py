@@ -238,19 +238,14 @@ def _read_in_sandbox(home: Path, data: bytes, name: str, mapping: Mapping, limit
                      shown: str) -> str:
     """Read the bytes in a limited child process; one sentence when they cannot be, else ''."""
     try:
-        staged = sandbox.stage_upload(home, data)
-    except OSError as exc:
-        return t("upload.stage_failed", file=shown, reason=escape_markdown(exc.strerror or exc))
-    try:
-        sandbox.check_upload(staged, name, mapping.kind_of(name), mapping, limits)
+        with sandbox.staged(home, data) as staged:
+            sandbox.check_upload(staged, name, mapping.kind_of(name), mapping, limits)
     except sandbox.LimitExceeded as exc:
         return _limit_sentence(exc, shown)
     except (store.StoreError, MappingError):  # not expected from a check; never a traceback all the same
         return t("upload.refused_crash", file=shown)
-    except OSError as exc:  # the child could not be started
+    except OSError as exc:  # the file could not be staged, or the child could not be started
         return t("upload.stage_failed", file=shown, reason=escape_markdown(exc.strerror or exc))
-    finally:
-        sandbox.discard_upload(staged)
     return ""
 
 
