@@ -133,13 +133,19 @@ def cmd_check(args) -> int:
     return report.exit_code
 
 
-def cmd_query(args) -> int:
-    params = queries.parse_params(args.name, args.param or [])
+def _open_store(args):
+    """The store of --home read-only, and the settings in force; one sentence when there is none yet."""
     home = home_dir(args.home)
     settings = load_settings(home)
     con = open_reader(home)
     if con is None:
         raise StoreError(f"There is no store in {home} yet; run `python -m alliance ingest` first.")
+    return con, settings
+
+
+def cmd_query(args) -> int:
+    params = queries.parse_params(args.name, args.param or [])
+    con, settings = _open_store(args)
     try:
         columns, rows = queries.run_rows(con, args.name, params, settings=settings)
     finally:
@@ -247,11 +253,7 @@ def cmd_report(args) -> int:
         raise UsageError(f"--out {out} is a folder; give the name of the PDF file to write.")
     if not out.parent.is_dir() or not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
         raise UsageError(f"Cannot write {out}: its folder does not exist or is not writable.")
-    home = home_dir(args.home)
-    settings = load_settings(home)
-    con = open_reader(home)
-    if con is None:
-        raise StoreError(f"There is no store in {home} yet; run `python -m alliance ingest` first.")
+    con, settings = _open_store(args)
     try:
         if therapist is not None:
             pack = report.make_therapist_pack(con, clinic, therapist, start, end, EVERYTHING, settings, args.lang)
@@ -272,7 +274,7 @@ def cmd_report(args) -> int:
         "what": "therapist_pack" if therapist is not None else "clinic_pack", "page": "cli", "format": "pdf",
         "filters": {"start": start, "end": end, "clinics": [clinic],
                     **({"therapists": [(clinic, therapist)]} if therapist is not None else {})},
-        "scope": EVERYTHING, "rows": pack.rows}, home=home)
+        "scope": EVERYTHING, "rows": pack.rows}, home=home_dir(args.home))
     for note in pack.notes:
         print(note, file=sys.stderr)
     print(f"Wrote {out} ({pack.pages} page{'s' if pack.pages != 1 else ''}).")

@@ -1,4 +1,4 @@
-"""What the Supervision page and the supervision pack share: the agenda's reasons in words and the key figures."""
+"""What the pages and the supervision pack share: the agenda's reasons in words (Supervision) and the key figures (Overview)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -34,7 +34,7 @@ def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
 def key_figures(trend: pd.DataFrame, flags: pd.DataFrame) -> dict:
     """The period's totals from per-month rows (alliance_trend by therapist) and per-client rows (caseload_flags).
 
-    The same arithmetic as the Overview page's tiles.
+    The Overview page's tiles and the supervision pack both show these.
     """
     rated = int(trend["n_rated"].sum())
     sessions = int(flags["n_sessions"].sum())

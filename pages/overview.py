@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance import i18n
+from alliance.agenda import key_figures
 from alliance.caseload import FLAGS
 from alliance.charts import create_alliance_trend
 from alliance.charts.trend import setting_text
@@ -45,23 +46,6 @@ trend = snapshot.query("alliance_trend", **period, group="sector")
 # never draws on other clinics (a supervisor's sector lines also show other clinics' aggregates).
 own_trend = snapshot.query("alliance_trend", **period, group="therapist")
 flags = snapshot.query("caseload_flags", **period)
-
-
-def key_figures(trend: pd.DataFrame, flags: pd.DataFrame) -> dict:
-    """The period's totals from per-month and per-client rows (no query of its own)."""
-    rated = int(trend["n_rated"].sum())
-    sessions = int(flags["n_sessions"].sum())
-    return {
-        "clients": len(flags),
-        "sessions": sessions,
-        "rated": rated,
-        "completion": 100.0 * int(flags["n_rated"].sum()) / sessions if sessions else None,
-        "mean_srs": float((trend["mean_srs"] * trend["n_rated"]).sum() / rated) if rated else None,
-        "pct_low": float((trend["pct_low"] * trend["n_rated"]).sum() / rated) if rated else None,
-        "open_ruptures": int(flags["n_open_ruptures"].sum()),
-    }
-
-
 figures = key_figures(own_trend, flags)
 st.subheader(t("overview.key_figures"))
 st.caption(t("overview.period", start=i18n.date(start), end=i18n.date(end)))

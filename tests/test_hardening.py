@@ -17,7 +17,7 @@ import pytest
 
 from alliance import queries, store
 
-from .conftest import ROOT, _free_port, _wait_healthy
+from .conftest import ROOT, _free_port, _wait_healthy, stop_process
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 
@@ -152,12 +152,7 @@ def failing_server(tmp_path_factory):
         _wait_healthy(url, process, log)
         yield url, marker, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, _free_port, _wait_healthy
+from .conftest import ROOT, _free_port, _wait_healthy, stop_process
 
 LOAD_MS = 60_000
 CHART = '[data-testid="stPlotlyChart"]'
@@ -24,15 +24,6 @@ def _env(home, data, **extra) -> dict:
     if "ALLIANCE_ALLOW_NO_LOGIN" not in extra:
         env.pop("ALLIANCE_ALLOW_NO_LOGIN", None)
     return env
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "::", "10.1.2.3"])
@@ -74,7 +65,7 @@ def test_serve_starts_on_another_address_when_told_to_and_says_it_runs_without_l
         page.wait_for_selector(CHART_DRAWN, timeout=LOAD_MS)
         page.get_by_text("Running without login: only this computer can open the dashboard").wait_for(timeout=LOAD_MS)
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def test_a_server_started_otherwise_on_another_address_shows_one_sentence_and_no_data(
@@ -98,4 +89,4 @@ def test_a_server_started_otherwise_on_another_address_shows_one_sentence_and_no
             assert page.locator('[data-testid="stDataFrame"]').count() == 0
             assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
     finally:
-        _stop(process)
+        stop_process(process)

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from .conftest import ROOT, _free_port, _wait_healthy
+from .conftest import ROOT, _free_port, _wait_healthy, stop_process
 
 LOAD_MS = 60_000
 CHART_DRAWN = '[data-testid="stPlotlyChart"] svg.main-svg .scatterlayer .trace'
@@ -101,12 +101,7 @@ server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"
         _wait_healthy(url, process, log)
         yield url, folder
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture
