@@ -284,24 +284,43 @@ def process_sources(
 
 
 def _combine(con: duckdb.DuckDBPyConnection, rows: list[FileRow], temp: bool) -> None:
-    """Later files replace earlier rows of the same key; feedback without a session is an orphan."""
+    """Later files replace earlier rows of the same key; feedback without a session is an orphan.
+
+    Ranking every row by file order is the costly part at millions of rows, so it runs
+    only for the keys that more than one file gives (none, when each file holds its own
+    sessions); every other row is kept as it is.
+    """
     t = "TEMP " if temp else ""
     con.execute(
-        f"CREATE {t}TABLE sessions AS SELECT * EXCLUDE (file_order, keep) FROM ("
-        "SELECT *, row_number() OVER (PARTITION BY clinic, session_id ORDER BY file_order DESC) = 1 AS keep "
-        "FROM stage_sessions) WHERE keep ORDER BY clinic, client_id, session_number, session_date, session_id"
+        "CREATE OR REPLACE TEMP TABLE replaced_sessions AS "
+        "SELECT clinic, session_id, file_order FROM ("
+        "SELECT clinic, session_id, file_order, row_number() OVER (PARTITION BY clinic, session_id "
+        "ORDER BY file_order DESC) AS k FROM stage_sessions "
+        "SEMI JOIN (SELECT clinic, session_id FROM stage_sessions GROUP BY ALL HAVING count(*) > 1) "
+        "USING (clinic, session_id)) WHERE k > 1"
     )
     con.execute(
-        f"CREATE {t}TABLE feedback AS SELECT f.* EXCLUDE (file_order, keep), s.session_id IS NULL AS is_orphan FROM ("
-        "SELECT *, row_number() OVER (PARTITION BY clinic, session_id, rater ORDER BY file_order DESC) = 1 AS keep "
-        "FROM stage_feedback) f LEFT JOIN (SELECT clinic, session_id FROM sessions) s USING (clinic, session_id) "
-        "WHERE keep ORDER BY clinic, session_id, rater"
+        "CREATE OR REPLACE TEMP TABLE replaced_feedback AS "
+        "SELECT clinic, session_id, rater, file_order FROM ("
+        "SELECT clinic, session_id, rater, file_order, row_number() OVER (PARTITION BY clinic, session_id, rater "
+        "ORDER BY file_order DESC) AS k FROM stage_feedback "
+        "SEMI JOIN (SELECT clinic, session_id, rater FROM stage_feedback GROUP BY ALL HAVING count(*) > 1) "
+        "USING (clinic, session_id, rater)) WHERE k > 1"
+    )
+    con.execute(
+        f"CREATE {t}TABLE sessions AS SELECT * EXCLUDE (file_order) FROM stage_sessions "
+        "ANTI JOIN replaced_sessions USING (clinic, session_id, file_order) "
+        "ORDER BY clinic, client_id, session_number, session_date, session_id"
+    )
+    con.execute(
+        f"CREATE {t}TABLE feedback AS SELECT f.* EXCLUDE (file_order), s.session_id IS NULL AS is_orphan "
+        "FROM (SELECT * FROM stage_feedback ANTI JOIN replaced_feedback USING (clinic, session_id, rater, file_order)) f "
+        "LEFT JOIN (SELECT clinic, session_id FROM sessions) s USING (clinic, session_id) "
+        "ORDER BY clinic, session_id, rater"
     )
     replaced = dict(con.execute(
-        "SELECT file_order, count(*) FROM (SELECT file_order, row_number() OVER "
-        "(PARTITION BY clinic, session_id ORDER BY file_order DESC) AS k FROM stage_sessions) WHERE k > 1 GROUP BY 1 "
-        "UNION ALL SELECT file_order, count(*) FROM (SELECT file_order, row_number() OVER "
-        "(PARTITION BY clinic, session_id, rater ORDER BY file_order DESC) AS k FROM stage_feedback) WHERE k > 1 GROUP BY 1"
+        "SELECT file_order, count(*) FROM (SELECT file_order FROM replaced_sessions "
+        "UNION ALL SELECT file_order FROM replaced_feedback) GROUP BY 1"
     ).fetchall())
     orphans = dict(con.execute(
         "SELECT s.file_order, count(*) FROM feedback f JOIN stage_feedback s "
@@ -316,7 +335,8 @@ def _combine(con: duckdb.DuckDBPyConnection, rows: list[FileRow], temp: bool) ->
         if row.rows_orphan:
             row.message = (row.message + f" {_rows(row.rows_orphan, 'feedback row')} with no loaded session yet "
                            "(orphans).").strip()
-    con.execute("DROP TABLE stage_sessions; DROP TABLE stage_feedback")
+    con.execute("DROP TABLE stage_sessions; DROP TABLE stage_feedback; "
+                "DROP TABLE replaced_sessions; DROP TABLE replaced_feedback")
 
 
 def _rows(n: int, noun: str = "row") -> str:
@@ -490,6 +510,7 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
     exported = {e.name for e in entries if e.kind in C.KINDS}
     con = duckdb.connect(str(tmp), config=BUILD_CONFIG)
     try:
+        con.execute("SET enable_progress_bar = false")  # else drawn on the terminal for long statements
         rows = process_sources(con, sources, mapping, progress)
         rows += [FileRow(i["file"], "", "ignored", message=i["message"]) for i in ignored if i["file"] not in exported]
         files = _files_table(rows)

@@ -5,7 +5,9 @@
 -- no subscales (any missing item leaves the sum, and so the subscale, empty).
 -- attended_seq numbers each client's attended sessions in the contract's order (session_number,
 -- then session_date, then session_id), so that queries can take a client's first or last session
--- with arg_min/arg_max instead of sorting.
+-- with arg_min/arg_max instead of sorting. The same pass numbers the rated sessions (rated_seq,
+-- empty for a session without a client SRS total) and carries the score of the client's previous
+-- rated session (srs_prev), so rated_sessions is a plain filter of this table, not a second sort.
 CREATE TABLE attended_sessions AS
 SELECT
     s.clinic,
@@ -16,8 +18,7 @@ SELECT
     s.session_id,
     s.session_date,
     s.session_number,
-    row_number() OVER (PARTITION BY s.clinic, s.client_id
-                       ORDER BY s.session_number, s.session_date, s.session_id) AS attended_seq,
+    row_number() OVER client_order AS attended_seq,
     CAST(date_trunc('month', s.session_date) AS DATE) AS month,
     s.ors_1, s.ors_2, s.ors_3, s.ors_4, s.ors_total,
     c.srs_1, c.srs_2, c.srs_3, c.srs_4, c.srs_total,
@@ -31,9 +32,13 @@ SELECT
     CAST((c.wai_3 + c.wai_5 + c.wai_7 + c.wai_9) / 4 AS DECIMAL(6, 2)) AS client_wai_bond,
     CAST((t.wai_4 + t.wai_6 + t.wai_8 + t.wai_11) / 4 AS DECIMAL(6, 2)) AS therapist_wai_goal,
     CAST((t.wai_1 + t.wai_2 + t.wai_10 + t.wai_12) / 4 AS DECIMAL(6, 2)) AS therapist_wai_task,
-    CAST((t.wai_3 + t.wai_5 + t.wai_7 + t.wai_9) / 4 AS DECIMAL(6, 2)) AS therapist_wai_bond
+    CAST((t.wai_3 + t.wai_5 + t.wai_7 + t.wai_9) / 4 AS DECIMAL(6, 2)) AS therapist_wai_bond,
+    CASE WHEN c.srs_total IS NOT NULL
+         THEN count(*) FILTER (WHERE c.srs_total IS NOT NULL) OVER client_order END AS rated_seq,
+    lag(c.srs_total IGNORE NULLS) OVER client_order AS srs_prev
 FROM sessions s
 LEFT JOIN feedback c ON c.clinic = s.clinic AND c.session_id = s.session_id AND c.rater = 'client'
 LEFT JOIN feedback t ON t.clinic = s.clinic AND t.session_id = s.session_id AND t.rater = 'therapist'
 WHERE s.status = 'attended'
+WINDOW client_order AS (PARTITION BY s.clinic, s.client_id ORDER BY s.session_number, s.session_date, s.session_id)
 ORDER BY s.clinic, s.client_id, s.session_number, s.session_date, s.session_id;
