@@ -9,7 +9,9 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import time
 import uuid
@@ -604,9 +606,27 @@ def open_reader(home: Path) -> duckdb.DuckDBPyConnection | None:
     if path is None:
         return None
     try:
-        return duckdb.connect(str(path), read_only=True, config=dict(READ_CONFIG))
+        return duckdb.connect(str(path), read_only=True, config={**READ_CONFIG, "memory_limit": reader_memory()})
     except duckdb.Error:
         raise StoreError(f"The store in {home} cannot be opened; run `python -m alliance rebuild` to build it again.") from None
+
+
+# DuckDB keeps the store's blocks it has read in memory up to its limit, by default 80 % of the
+# machine; a dashboard server shares the machine, so its reader keeps to this much and evicts
+# (or spills to the build's .tmp folder) beyond it. ALLIANCE_DUCKDB_MEMORY overrides it
+# (DuckDB's own syntax: "2GB", "512MB").
+READER_MEMORY = "1GB"
+
+
+def reader_memory() -> str:
+    value = os.environ.get("ALLIANCE_DUCKDB_MEMORY", "").strip()
+    if not value:
+        return READER_MEMORY
+    if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
+        return value
+    logging.getLogger(__name__).warning("ALLIANCE_DUCKDB_MEMORY=%r is not a size such as 2GB or 512MB; using %s.",
+                                        value[:40], READER_MEMORY)
+    return READER_MEMORY
 
 
 def store_version(home: Path) -> str | None:

@@ -170,6 +170,8 @@ def check_file(
 ) -> FileCounts:
     """Check one file's rows; append them to stage_<kind>, quarantined_<kind> and rejects.
 
+    The file's table is consumed: `read.table` is None afterwards, so its memory is freed early.
+
     Those tables must exist (see `create_work_tables`).
     """
     present = set(read.table.column_names) - {ROW}
@@ -195,14 +197,18 @@ def check_file(
             f"(SELECT {ROW} AS row_number, {', '.join(raw_items)} FROM raw_input)"
         )
         con.execute(typed_sql, {"max_date": max_date} if "$max_date" in typed_sql else {})
-        checked_sql = (
-            "CREATE OR REPLACE TEMP TABLE checked AS\n"
-            f"SELECT *, CASE WHEN {any_problem} THEN list_filter([{', '.join(problems)}], lambda p: p IS NOT NULL) "
-            f"ELSE [] END AS problems FROM (SELECT *, {', '.join(derived)} FROM typed)"
-        )
-        con.execute(checked_sql, {"max_date": max_date} if "$max_date" in checked_sql else {})
     finally:
         con.unregister("raw_input")
+    # The file's text now lives in `typed`: the Arrow copy goes (at ten million rows it is
+    # gigabytes), and so does `typed` once `checked` holds everything it had.
+    read.table = None
+    checked_sql = (
+        "CREATE OR REPLACE TEMP TABLE checked AS\n"
+        f"SELECT *, CASE WHEN {any_problem} THEN list_filter([{', '.join(problems)}], lambda p: p IS NOT NULL) "
+        f"ELSE [] END AS problems FROM (SELECT *, {', '.join(derived)} FROM typed)"
+    )
+    con.execute(checked_sql, {"max_date": max_date} if "$max_date" in checked_sql else {})
+    con.execute("DROP TABLE typed")
 
     # Within one file, rows sharing a key either agree (the copies are duplicates)
     # or conflict (all of them are quarantined). Only keys seen twice are compared.
@@ -249,7 +255,7 @@ def check_file(
         "SELECT count(*) FILTER (versions > 1), count(*) FILTER (versions = 1 AND row_number <> first_row) "
         "FROM good").fetchone()
     loaded = rows_read - quarantined - conflicts - duplicates
-    con.execute("DROP TABLE typed; DROP TABLE checked; DROP TABLE good")
+    con.execute("DROP TABLE checked; DROP TABLE good")
     return FileCounts(rows_read, loaded, quarantined + conflicts, duplicates)
 
 
