@@ -13,5 +13,5 @@ setup:
 	@bash scripts/setup.sh --browser
 
 bench:
-	@bash scripts/setup.sh
-	.venv/bin/python bench/bench_ingest.py
+	@bash scripts/setup.sh --browser
+	.venv/bin/python bench/run.py

@@ -113,7 +113,8 @@ def read_export(data: bytes, name: str, kind: str, mapping: Mapping = EMPTY_MAPP
     if reader is None:
         raise FileRejected(f"{name} is not an accepted format; use .csv, .txt, .parquet or .xlsx.")
     result = reader(data, name, kind, mapping)
-    result.table = _trim_text(result.table)
+    if result.format != "parquet":  # the Parquet reader trims its text columns as it converts them
+        result.table = _trim_text(result.table)
     return result
 
 
@@ -375,9 +376,9 @@ def _arrow_to_text(col: pa.ChunkedArray) -> pa.Array:
         # Whole floats print without '.0' so integer columns stored as float still read as integers.
         is_whole = pc.equal(col, pc.floor(col))
         col = pc.if_else(is_whole, pc.cast(pc.cast(col, pa.int64(), safe=False), pa.string()), pc.cast(col, pa.string()))
-    if not pa.types.is_string(col.type):
-        col = pc.cast(col, pa.string())
-    return col
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        return pc.utf8_trim_whitespace(pc.cast(col, pa.string()))  # text as stored may carry spaces
+    return pc.cast(col, pa.string())  # numbers and dates printed here carry none
 
 
 def _read_parquet(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResult:

@@ -31,26 +31,34 @@ PAGES = ["Clinics", "Therapists", "Supervision", "Dual perspective", "Feedback",
 def settled(page) -> None:
     """The script run has finished (Streamlit marks the app root) and every plotly chart has drawn."""
     done = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
-    page.wait_for_function(done, timeout=60_000)
+    page.wait_for_function(done, timeout=120_000)
     charts = page.locator(".js-plotly-plot").count()
     if charts:
         page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-                               timeout=60_000)
+                               timeout=120_000)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path)
-    parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (MB), from /proc."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
 
-    from alliance.store import ingest
 
-    home = args.home
-    if home is None:
-        home = Path(tempfile.mkdtemp(prefix="alliance-pages-")) / "home"
-        ingest(ROOT / "sample_data", home)
+def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard.py` on a free 127.0.0.1 port against HOME, once healthy."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -59,37 +67,74 @@ def main() -> int:
                                "--server.address", "127.0.0.1", "--server.headless", "true"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            return server, url
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("the dashboard server exited before it was healthy")
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("the dashboard server did not become healthy in 120 s")
+
+
+def run_pages(home: Path, rounds: int = 2, echo=print) -> dict:
+    """Each page's time until drawn, per round, and the server's memory at start, end and its peak."""
+    from playwright.sync_api import sync_playwright
+
+    server, url = start_server(home)
+    result = {"rounds": [], "rss_start_mb": rss_mb(server.pid)}
+    peak = result["rss_start_mb"]
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             started = time.perf_counter()
             page.goto(url + "/")
             settled(page)
-            print(f"first load (new browser, Overview): {time.perf_counter() - started:.2f} s")
-            print("| round | page | seconds | charts |")
-            print("| ---: | --- | ---: | ---: |")
-            for round_number in range(1, args.rounds + 1):
+            result["first_load_s"] = time.perf_counter() - started
+            echo(f"first load (new browser, Overview): {result['first_load_s']:.2f} s")
+            echo("| round | page | seconds | charts |")
+            echo("| ---: | --- | ---: | ---: |")
+            for round_number in range(1, rounds + 1):
                 for name in PAGES:
                     before = page.locator("h1").first.text_content()
                     started = time.perf_counter()
                     page.locator('[data-testid="stSidebarNav"] a', has_text=name).first.click()
                     # The new page has drawn its title, then everything else has settled.
                     page.wait_for_function("(old) => { const h = document.querySelector('h1');"
-                                           " return h && h.textContent !== old; }", arg=before, timeout=60_000)
+                                           " return h && h.textContent !== old; }", arg=before, timeout=120_000)
                     settled(page)
-                    print(f"| {round_number} | {name} | {time.perf_counter() - started:.2f} | "
-                          f"{page.locator('.js-plotly-plot').count()} |", flush=True)
+                    seconds = time.perf_counter() - started
+                    charts = page.locator('.js-plotly-plot').count()
+                    peak = max(peak, rss_mb(server.pid))
+                    result["rounds"].append({"round": round_number, "page": name, "seconds": seconds,
+                                             "charts": charts})
+                    echo(f"| {round_number} | {name} | {seconds:.2f} | {charts} |")
             browser.close()
+        result["rss_end_mb"] = rss_mb(server.pid)
+        result["rss_peak_mb"] = max(peak, result["rss_end_mb"])
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=30)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    from alliance.store import ingest
+
+    home = args.home
+    if home is None:
+        home = Path(tempfile.mkdtemp(prefix="alliance-pages-")) / "home"
+        ingest(ROOT / "sample_data", home)
+    result = run_pages(home, args.rounds, echo=lambda line: print(line, flush=True))
+    print(f"server memory: {result['rss_start_mb']:.0f} MB at start, {result['rss_end_mb']:.0f} MB at the end, "
+          f"{result['rss_peak_mb']:.0f} MB at most")
     return 0
 
 

@@ -1,72 +1,242 @@
-"""Benchmark: every named query on a generated store, on one warm read-only connection.
+"""Benchmark: every named query, and every page's whole set of queries, cold and from cache.
 
-    .venv/bin/python bench/bench_queries.py [--sessions 1000000] [--repeat 3] [--data-dir DIR]
+    .venv/bin/python bench/bench_queries.py --home HOME [--json OUT] [--repeat 5]
 
-The exports are generated (layout parquet) and ingested once into DIR (default
-/tmp/alliance-bench-<sessions>) and reused by later runs. For each query: the
-first run (for models: the computation, before any cache) and the median of the
-repeats. Timings on a shared 2-core machine are noisy: compare figures from one run.
+HOME is a store already built (bench/run.py builds one per size). Four steps, each page's
+set in a process of its own so nothing is warm that a first visit would not find:
+
+1. record: every page runs once through Streamlit's AppTest (as the local admin, no filters
+   chosen) with the dashboard's query function (alliance.ui.data._query) wrapped, which writes down each query the page asks
+   for and its parameters, scope and settings: the page's whole set of queries. Also the
+   page's whole script re-run from cache (a second AppTest run).
+2. named queries: each named query with its default parameters, first run on a fresh
+   connection (models: the computation, with no cached result in memory or on disk), then
+   the median of the repeats (models: from the memory cache).
+3. pages cold: per page, a new process with the build's model cache removed runs the page's
+   set on a new read-only connection: what the first visitor after a new build waits for
+   ("cold, models computed"). A second figure keeps the model results the build's first
+   visit wrote to disk ("cold, after a server restart").
+4. pages from cache: the page's set through the dashboard's own `st.cache_data` layer
+   (alliance.ui.data._query), the second time: what a page re-run costs in queries.
+
+Timings on a shared 2-core machine are noisy: compare figures from one run.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+PAGES = ("overview", "clinics", "therapists", "supervision", "dual_perspective", "feedback", "data", "methods",
+         "audit")
+
+
+# ----------------------------------------------------------------------------- step 1: record
+
+
+def record(home: Path) -> dict:
+    """Each page's calls of queries.run (name, params, scope, settings) and its cached re-run time."""
+    from streamlit.testing.v1 import AppTest
+
+    from alliance.ui import data
+
+    calls: list[tuple] = []
+    real_query = data._query
+
+    def recording(home_, version, name, params, scope, settings):
+        # Every request of a page, whether st.cache_data then serves it or not.
+        calls.append((name, dict(params), scope, dict(settings)))
+        return real_query(home_, version, name, params, scope, settings)
+
+    data._query = recording
+    os.environ["ALLIANCE_HOME"] = str(home)
+    os.environ["ALLIANCE_DATA"] = str(home / "no-exports")
+    out = {}
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+        at.run()
+        for page in PAGES:
+            calls.clear()
+            at.switch_page(f"pages/{page}.py").run()
+            if at.exception:
+                raise SystemExit(f"page {page} failed in AppTest: {at.exception[0].value}")
+            seen, page_calls = set(), []
+            for name, params, scope, settings in calls:
+                key = (name, json.dumps(params, sort_keys=True, default=str), repr(scope))
+                if key not in seen:  # the set: a query asked twice in one run is served once
+                    seen.add(key)
+                    page_calls.append({"name": name, "params": {k: str(v) if v is not None else None
+                                                                for k, v in params.items()},
+                                       "scope": repr(scope), "settings": settings})
+            for thread in threading.enumerate():  # the background model warm-up must not share the cores
+                if thread.name.startswith("alliance-warm-up"):
+                    thread.join()
+            at.run()
+            reruns = []
+            for _ in range(5):
+                started = time.perf_counter()
+                at.run()
+                reruns.append(time.perf_counter() - started)
+            out[page] = {"calls": page_calls, "script_rerun_s": statistics.median(reruns),
+                         "charts": len(at.get("plotly_chart"))}
+    finally:
+        data._query = real_query
+    return out
+
+
+# ----------------------------------------------------------------------------- replay helpers
+
+
+def _calls_for(page_calls: list[dict]):
+    """The recorded calls as (name, params, scope, settings), parameters parsed back into their types."""
+    from alliance import queries
+    from alliance.scope import EVERYTHING, Scope  # noqa: F401  (repr(scope) evaluates to these)
+
+    out = []
+    for call in page_calls:
+        params = queries.parse_params(call["name"], [f"{k}={v}" for k, v in call["params"].items() if v is not None])
+        scope = eval(call["scope"], {"Scope": Scope, "frozenset": frozenset})  # our own repr, written by step 1
+        out.append((call["name"], params, scope, call["settings"]))
+    return out
+
+
+def page_cold(home: Path, page_calls: list[dict], keep_disk_cache: bool) -> dict:
+    """The page's set of queries in this (new) process: no result in memory; the model disk cache kept or not."""
+    from alliance import queries, store
+
+    if not keep_disk_cache:
+        shutil.rmtree(home / "cache", ignore_errors=True)
+    calls = _calls_for(page_calls)
+    started = time.perf_counter()
+    con = store.open_reader(home)
+    each = []
+    for name, params, scope, settings in calls:
+        t = time.perf_counter()
+        queries.run(con, name, params, scope, settings)
+        each.append((name, time.perf_counter() - t))
+    total = time.perf_counter() - started
+    con.close()
+    slowest = max(each, key=lambda e: e[1]) if each else ("", 0.0)
+    return {"seconds": total, "queries": len(each), "slowest": slowest[0], "slowest_s": slowest[1]}
+
+
+def page_cached(home: Path, page_calls: list[dict]) -> dict:
+    """The page's set through the dashboard's st.cache_data layer: first (fills it) and again (served from it)."""
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" warnings outside a server
+    from alliance import store
+    from alliance.ui import data
+
+    version = store.store_version(home)
+    calls = _calls_for(page_calls)
+
+    def once() -> float:
+        started = time.perf_counter()
+        for name, params, scope, settings in calls:
+            data._query(str(home), version, name, tuple(sorted(params.items())), scope,
+                        tuple(sorted(settings.items())))
+        return time.perf_counter() - started
+
+    first = once()
+    again = statistics.median(once() for _ in range(5))
+    return {"first_s": first, "cached_s": again}
+
+
+def named(home: Path, repeat: int) -> list[dict]:
+    """Every named query with its default parameters: first run (nothing cached) and the median repeat."""
+    from alliance import queries, store
+    from alliance.scope import EVERYTHING
+    from alliance.settings import load_settings
+
+    settings = load_settings(home)
+    rows = []
+    for name, query in queries.all_queries().items():
+        queries._MODEL_CACHE.clear()
+        shutil.rmtree(home / "cache", ignore_errors=True)
+        con = store.open_reader(home)  # a new connection: DuckDB's buffers start empty
+        t = time.perf_counter()
+        frame = queries.run(con, name, {}, EVERYTHING, settings)
+        first = time.perf_counter() - t
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            queries.run(con, name, {}, EVERYTHING, settings)
+            times.append(time.perf_counter() - t)
+        con.close()
+        kind = "model" if isinstance(query, queries.PythonQuery) else "sql"
+        rows.append({"name": name, "kind": kind, "rows": len(frame), "first_s": first,
+                     "repeat_s": statistics.median(times)})
+        print(f"  {name:<28} {kind:<5} rows {len(frame):>9,}  first {first * 1000:8.1f} ms  "
+              f"again {statistics.median(times) * 1000:8.1f} ms", flush=True)
+    return rows
+
+
+def _child(step: str, home: Path, extra: dict) -> dict:
+    """Run one step in a new Python process; its JSON result."""
+    proc = subprocess.run([sys.executable, __file__, "--child", step, "--home", str(home), "--arg", json.dumps(extra)],
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_queries step {step} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_all(home: Path, repeat: int = 5) -> dict:
+    print(f"recording each page's queries on {home}", flush=True)
+    pages = _child("record", home, {})
+    print("named queries", flush=True)
+    result = {"named": _child("named", home, {"repeat": repeat}), "pages": {}}
+    for page, info in pages.items():
+        cold = _child("cold", home, {"calls": info["calls"], "keep": False})
+        restart = _child("cold", home, {"calls": info["calls"], "keep": True})
+        cached = _child("cached", home, {"calls": info["calls"]})
+        result["pages"][page] = {
+            "queries": len(info["calls"]), "names": sorted({c["name"] for c in info["calls"]}),
+            "cold_s": cold["seconds"], "cold_slowest": cold["slowest"], "cold_slowest_s": cold["slowest_s"],
+            "restart_s": restart["seconds"], "restart_slowest": restart["slowest"],
+            "restart_slowest_s": restart["slowest_s"],
+            "cached_s": cached["cached_s"], "script_rerun_s": info["script_rerun_s"], "charts": info["charts"],
+        }
+        print(f"  {page:<18} {len(info['calls']):>2} queries  cold {cold['seconds'] * 1000:8.0f} ms "
+              f"(slowest {cold['slowest']})  restart {restart['seconds'] * 1000:7.0f} ms  "
+              f"cached {cached['cached_s'] * 1000:6.1f} ms  script re-run {info['script_rerun_s'] * 1000:6.0f} ms",
+              flush=True)
+    return result
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", choices=("record", "named", "cold", "cached"))
+    parser.add_argument("--arg", default="{}")
     args = parser.parse_args()
-
-    from alliance import queries
-    from alliance.sample import generate
-    from alliance.store import ingest, open_reader
-
-    base = args.data_dir or Path(f"/tmp/alliance-bench-{args.sessions}")
-    exports, home = base / "exports", base / "home"
-    if not exports.exists():
-        exports.mkdir(parents=True)
-        print(f"generating {args.sessions:,} sessions into {exports}", flush=True)
-        generate(exports, seed=7, n_sessions=args.sessions, layout="parquet")
-    started = time.perf_counter()
-    report = ingest(exports, home)
-    print(f"ingest: {time.perf_counter() - started:.1f} s ({'built' if report.changed else 'store reused'})")
-
-    import shutil
-
-    shutil.rmtree(home / "cache", ignore_errors=True)  # models are computed, not read from an earlier run
-    con = open_reader(home)
-    rows = []
-    for name, query in queries.all_queries().items():
-        # A model's first run computes it: no result from memory or from the build's disk cache.
-        queries._MODEL_CACHE.clear()
-        shutil.rmtree(home / "cache", ignore_errors=True)
-        t = time.perf_counter()
-        frame = queries.run(con, name)
-        first = time.perf_counter() - t
-        times = []
-        for _ in range(args.repeat):
-            t = time.perf_counter()
-            queries.run(con, name)
-            times.append(time.perf_counter() - t)
-        kind = "model" if isinstance(query, queries.PythonQuery) else "sql"
-        rows.append((name, kind, len(frame), first, statistics.median(times)))
-        print(f"{name:<28} {kind:<5} rows {len(frame):>9,}  first {first * 1000:8.1f} ms  "
-              f"again {statistics.median(times) * 1000:8.1f} ms", flush=True)
-    con.close()
-    print(f"\n{args.sessions:,} sessions")
-    print("| query | kind | rows | first run ms | repeat ms (median) |")
-    print("| --- | --- | ---: | ---: | ---: |")
-    for name, kind, n, first, again in rows:
-        print(f"| {name} | {kind} | {n:,} | {first * 1000:.0f} | {again * 1000:.0f} |")
+    if args.child:
+        extra = json.loads(args.arg)
+        if args.child == "record":
+            out = record(args.home)
+        elif args.child == "named":
+            out = named(args.home, extra["repeat"])
+        elif args.child == "cold":
+            out = page_cold(args.home, extra["calls"], extra["keep"])
+        else:
+            out = page_cached(args.home, extra["calls"])
+        print(json.dumps(out, default=str))
+        return 0
+    result = run_all(args.home, args.repeat)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, default=str))
     return 0
 
 

@@ -1,0 +1,55 @@
+"""`make bench` works end to end: every step of bench/run.py on a small generated store.
+
+Timings are not asserted (they belong to BENCHMARKS.md, not to a unit test); what is checked
+is that each step produces its figures, that the pandas baseline agrees with the store, that
+the browser steps drew every page and that no load session failed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
+                    reason="Chromium is not installed (CI installs it, and there this test runs)")
+def test_bench_runs_every_step(tmp_path):
+    work, out = tmp_path / "work", tmp_path / "BENCHMARKS.md"
+    proc = subprocess.run([sys.executable, "bench/run.py", "--sizes", "2000", "--work", str(work), "--out", str(out),
+                           "--load-sessions", "2", "--load-seconds", "10"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    r = json.loads((work / "results.json").read_text())
+    ingest = r["ingest"]["2000"]
+    assert set(ingest) == {"csv", "parquet"} and ingest["parquet"]["rebuild_s"] > 0
+    assert all(x["ingest_peak_mb"] > 0 for x in ingest.values())
+
+    queries = r["queries"]["2000"]
+    assert {x["name"] for x in queries["named"]} >= {"alliance_trend", "therapist_effects", "caseload_flags"}
+    pages = queries["pages"]
+    assert set(pages) == {"overview", "clinics", "therapists", "supervision", "dual_perspective", "feedback", "data",
+                          "methods", "audit"}
+    assert "therapist_effects" in pages["therapists"]["names"] and pages["clinics"]["charts"] == 5
+
+    pandas = r["pandas"]["2000"]
+    assert pandas["agree"] and all(v is None for v in pandas["agree"].values()), pandas["agree"]
+
+    browser = r["browser"]["2000"]
+    assert {x["page"] for x in browser["rounds"]} >= {"Clinics", "Therapists", "Overview"}
+    assert browser["rss_peak_mb"] > 0
+
+    load = r["load"]
+    assert load["failed_sessions"] == 0, load["failures"]
+    assert load["page_loads"] > 0 and load["server_alive_at_end"]
+
+    report = out.read_text()
+    for heading in ("## Machine", "## Targets", "## Ingest", "## Named queries", "## Each page's whole set of queries",
+                    "## DuckDB against pandas", "## Real browser", "## Load"):
+        assert heading in report
