@@ -431,7 +431,8 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         lines += [f"## Real browser, {n:,} sessions", "",
                   "One Chromium (Playwright) against one server; each page from the click until Streamlit has "
                   "finished the run and every chart has drawn. Round 1 is the first visit of each page on a new "
-                  "server (models computed by the warm-up or the page); round 2 is from cache.", "",
+                  "server process: nothing in its memory, the build's model results on disk from the query step "
+                  "(as after any earlier visit to this build). Round 2 is from cache.", "",
                   f"First load of the Overview in a new browser: {x['first_load_s']:.2f} s. Server memory: "
                   f"{x['rss_start_mb']:,.0f} MB at start, {x['rss_end_mb']:,.0f} MB at the end, "
                   f"{x['rss_peak_mb']:,.0f} MB at most.", "",
