@@ -49,6 +49,42 @@ _FILE_FILTER = (
     "($scope_all_clinics AND $scope_all_therapists OR ($scope_all_therapists AND file NOT IN ("
     "SELECT file FROM main.file_clinics WHERE clinic NOT IN (SELECT unnest($scope_clinics)))))"
 )
+# The same filters written for a scope's shape: which of clinics, therapists and sites it
+# restricts. A dimension the scope does not restrict gets no filter at all, rather than
+# `$scope_all_x OR x IN (…)`: DuckDB plans a query before it sees the values, so the OR form
+# makes it join every row against the (empty) list, which at ten million sessions costs about
+# a second per scoped table. The values are still bound, never spliced; only which filters
+# exist follows the shape.
+def _scoped_tables_for(shape: tuple[bool, bool, bool]) -> dict[str, str]:
+    clinics, therapists, sites = shape
+    clinic = ["clinic IN (SELECT unnest($scope_clinics))"] if clinics else []
+    people = (["clinic || '/' || therapist_id IN (SELECT unnest($scope_therapists))"] if therapists else []) + \
+        (["clinic || '/' || site IN (SELECT unnest($scope_sites))"] if sites else [])
+
+    def where(parts: list[str]) -> str:
+        return f" WHERE {' AND '.join(parts)}" if parts else ""
+
+    feedback = clinic + ([f"(clinic, session_id) IN (SELECT (clinic, session_id) FROM main.sessions{where(people)})"]
+                         if people else [])
+    if therapists:
+        files = ["FALSE"]  # files name no therapist: a viewer limited to therapists sees none of them
+    elif clinics:
+        files = ["file NOT IN (SELECT file FROM main.file_clinics WHERE clinic NOT IN (SELECT unnest($scope_clinics)))"]
+    else:
+        files = []
+    tables = {name: f"SELECT * FROM main.{name}{where(clinic + people)}"
+              for name in ("sessions", "attended_sessions", "rated_sessions")}
+    tables["feedback"] = f"SELECT * FROM main.feedback{where(feedback)}"
+    for name in ("files", "rejects", "quarantined_sessions", "quarantined_feedback"):
+        tables[name] = f"SELECT * FROM main.{name}{where(files)}"
+    return tables
+
+
+def scope_shape(scope: Scope) -> tuple[bool, bool, bool]:
+    """Which dimensions a scope restricts: clinics, therapists, sites."""
+    return (scope.clinics is not None, scope.therapists is not None, scope.sites is not None)
+
+
 SCOPED_TABLES = {
     "sessions": f"SELECT * FROM main.sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
     "attended_sessions": f"SELECT * FROM main.attended_sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
@@ -153,9 +189,13 @@ class Query:
 
     @property
     def full_sql(self) -> str:
-        """The SQL that runs: the scope's and the fragments' CTEs, then the query's own."""
+        """The SQL for any scope (filters decided by the bound values): the scope's and the fragments' CTEs, then the query's own."""
         fragments = [(name, _strip_comments(fragment_sql(name))) for name in self.uses]
         return _with_ctes(self.sql, fragments)
+
+    def sql_for(self, scope: Scope) -> str:
+        """The SQL that runs for this scope: the same, with only the filters the scope's shape needs."""
+        return _sql_for_shape(self.sql, self.uses, scope_shape(scope))
 
     @property
     def bound_names(self) -> frozenset[str]:
@@ -296,9 +336,15 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip().rstrip(";")
 
 
-def _with_ctes(sql: str, fragments: list[tuple[str, str]]) -> str:
+@lru_cache(maxsize=1024)
+def _sql_for_shape(sql: str, uses: tuple[str, ...], shape: tuple[bool, bool, bool]) -> str:
+    fragments = [(name, _strip_comments(fragment_sql(name))) for name in uses]
+    return _with_ctes(sql, fragments, _scoped_tables_for(shape))
+
+
+def _with_ctes(sql: str, fragments: list[tuple[str, str]], tables: dict[str, str] | None = None) -> str:
     body = _strip_comments(sql)
-    parts = [f"{name} AS ({select})" for name, select in SCOPED_TABLES.items()]
+    parts = [f"{name} AS ({select})" for name, select in (tables or SCOPED_TABLES).items()]
     parts += [f"{name} AS ({select})" for name, select in fragments]
     ctes = ",\n".join(parts)
     match = re.match(r"(?is)^with\s+(recursive\s+)?", body)
@@ -336,7 +382,7 @@ def _bindings(query: Query, values: dict, scope: Scope, viewer: Scope, settings:
     values.update(scope.params())
     values.update(viewer.own_params())
     values.update({k: v for k, v in {**DEFAULTS, **(settings or {})}.items()})
-    used = query.bound_names | set(EVERYTHING.params())
+    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", query.sql_for(scope)))
     return {k: v for k, v in values.items() if k in used}
 
 
@@ -361,9 +407,10 @@ def _execute(con, name, params, scope, settings, fetch, internal=False, export=F
             values = {**values, "own_clinics": None if scope.clinics is None else tuple(sorted(scope.clinics))}
         frame = _run_python(con, query, values, effective, settings)
     elif query.suppression is not None:
-        frame = _fetch_sql(con, query, _bindings(query, values, effective, scope, settings), lambda cur: cur.df())
+        frame = _fetch_sql(con, query, effective, _bindings(query, values, effective, scope, settings),
+                           lambda cur: cur.df())
     else:
-        return _fetch_sql(con, query, _bindings(query, values, effective, scope, settings), fetch)
+        return _fetch_sql(con, query, effective, _bindings(query, values, effective, scope, settings), fetch)
     below = int({**DEFAULTS, **(settings or {})}["suppress_below"])
     if suppressed:
         frame = suppress(frame, query.suppression, below)
@@ -380,10 +427,10 @@ def _execute(con, name, params, scope, settings, fetch, internal=False, export=F
     return fetch(_PythonResult(frame))
 
 
-def _fetch_sql(con, query: Query, bindings: dict, fetch):
+def _fetch_sql(con, query: Query, scope: Scope, bindings: dict, fetch):
     cur = con.cursor()
     try:
-        return fetch(cur.execute(query.full_sql, bindings))
+        return fetch(cur.execute(query.sql_for(scope), bindings))
     finally:
         cur.close()
 

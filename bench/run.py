@@ -279,6 +279,12 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         "Every figure below comes from this one run; compare within it (ratios first), as absolute "
         "times on this shared machine vary by a third from run to run.",
         "",
+    ]
+    if r.get("carried_over"):
+        c = r["carried_over"]
+        lines += [f"Carried over from the run of {c['from']} (commit `{c['commit']}`), not measured again: "
+                  + ", ".join(c["steps"]) + ".", ""]
+    lines += [
         "## Machine",
         "",
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gb']} GB",
@@ -499,11 +505,22 @@ def main() -> int:
     r = {"ingest": {}, "queries": {}, "pandas": {}, "browser": {}, "load": None, "load_size": None}
     m = machine()
     r["machine"], r["sizes"] = m, sizes
+    if skip and results_file.exists():
+        # A step left out keeps the figures of the last run that made them (the report says so).
+        previous = json.loads(results_file.read_text())
+        for part in skip & {"ingest", "queries", "pandas", "browser"}:
+            r[part] = {int(k): v for k, v in previous.get(part, {}).items()}
+        if "load" in skip:
+            r["load"], r["load_size"] = previous.get("load"), previous.get("load_size")
+        r["carried_over"] = {"steps": sorted(skip), "from": previous.get("machine", {}).get("date"),
+                             "commit": previous.get("machine", {}).get("commit")}
     log(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB")
     started = time.perf_counter()
     for n in sizes:
         if "ingest" not in skip or not (args.work / "homes" / f"{size_label(n)}-parquet").exists():
             r["ingest"][n] = step_ingest(args.work, n)
+        if "ingest" in skip:
+            shutil.rmtree(args.work / "homes" / f"{size_label(n)}-parquet" / "cache", ignore_errors=True)
     for n in sizes:
         if "queries" not in skip:
             r["queries"][n] = step_queries(args.work, n)

@@ -380,3 +380,32 @@ def test_wai_pairs_follow_the_period_and_the_scope(tmp_path):
         con.close()
     assert list(only_t1["session_id"]) == ["K1-1", "K1-3"]
     assert nobody.empty and "client_wai" in nobody.columns
+
+
+def test_per_therapist_charts_draw_the_extremes_of_a_region_and_say_so():
+    """With more therapists than a chart can show, it draws the 30 highest and 30 lowest and its axis says so."""
+    n = 100
+    ids = [f"T{i:03d}" for i in range(n)]
+    estimate = np.linspace(30.0, 39.9, n)[np.random.default_rng(3).permutation(n)]
+    effects = pd.DataFrame({
+        "clinic": "Havbris DPS", "therapist_id": ids, "n_clients": 8, "n_rated": 40, "raw_mean": estimate,
+        "estimate": estimate, "ci_low": estimate - 1, "ci_high": estimate + 1,
+        "too_few": [i % 10 == 0 for i in range(n)], "rank": pd.array(range(1, n + 1), dtype="Int64"),
+        "converged": True, "adjusted": False, "note": "", "site": "Havbris DPS",
+    })
+    spec = plain(create_therapist_effects(effects))
+    shown = spec["layout"]["yaxis"]["categoryarray"]
+    ranked = effects[~effects["too_few"]].sort_values("estimate")
+    expected = list(ranked["therapist_id"].head(30)) + list(ranked["therapist_id"].tail(30))
+    assert [label.split(" ")[0] for label in shown] == expected
+    assert spec["layout"]["yaxis"]["title"]["text"] == "The 30 highest and 30 lowest of 100 therapists (all are in the table)"
+
+    pairs = pd.DataFrame({"clinic": "Havbris DPS", "therapist_id": ids, "n_pairs": 4, "mean_client_wai": 4.0,
+                          "mean_therapist_wai": 3.5, "mean_discrepancy": estimate / 40, "correlation": 0.5})
+    spec = plain(create_discrepancy_by_therapist(pairs))
+    by_value = pairs.sort_values("mean_discrepancy")["therapist_id"]
+    assert spec["layout"]["yaxis"]["categoryarray"] == list(by_value.head(30)) + list(by_value.tail(30))
+    assert "of 100 therapists" in spec["layout"]["yaxis"]["title"]["text"]
+    # A clinic's own few therapists are all drawn, with no axis note.
+    spec = plain(create_discrepancy_by_therapist(pairs.head(12)))
+    assert len(spec["layout"]["yaxis"]["categoryarray"]) == 12 and not spec["layout"]["yaxis"].get("title", {}).get("text")

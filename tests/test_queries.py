@@ -297,10 +297,10 @@ def test_text_parameters_are_bound_values_with_a_length_limit(tmp_path):
     con = open_reader(home)
     try:
         bindings = bind({"client_id": "K1"})
-        assert con.execute(query.full_sql, bindings).fetchone() == (3,)
+        assert con.execute(query.sql_for(queries.EVERYTHING), bindings).fetchone() == (3,)
         hostile = "K1' OR '1'='1"
         bindings = bind({"client_id": hostile})
-        assert con.execute(query.full_sql, bindings).fetchone() == (0,)
+        assert con.execute(query.sql_for(queries.EVERYTHING), bindings).fetchone() == (0,)
     finally:
         con.close()
     with pytest.raises(queries.QueryError, match="longer than 200 characters"):

@@ -263,3 +263,24 @@ def test_store_is_duckdb_file_under_home(folder, tmp_path):
     con = duckdb.connect(str(store_path(home)), read_only=True)
     assert con.execute("SELECT value FROM meta WHERE key = 'contract_version'").fetchone() == ("1",)
     con.close()
+
+
+def test_reader_keeps_duckdb_to_its_memory_limit(folder, tmp_path, monkeypatch, caplog):
+    home = tmp_path / "home"
+    ingest(folder, home)
+
+    def limit() -> str:
+        con = open_reader(home)
+        try:
+            return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        finally:
+            con.close()
+
+    monkeypatch.delenv("ALLIANCE_DUCKDB_MEMORY", raising=False)
+    assert limit() == "953.6 MiB"  # 1GB, not DuckDB's 80 % of the machine
+    monkeypatch.setenv("ALLIANCE_DUCKDB_MEMORY", "512MB")
+    assert limit() == "488.2 MiB"
+    monkeypatch.setenv("ALLIANCE_DUCKDB_MEMORY", "plenty")
+    with caplog.at_level("WARNING"):
+        assert limit() == "953.6 MiB"
+    assert "ALLIANCE_DUCKDB_MEMORY='plenty' is not a size" in caplog.text

@@ -15,7 +15,7 @@ from .colors import REFERENCE_COLOR, color_map
 from .common import base_layout as _base
 from .common import check_columns as _check
 from .common import empty_sentence as _empty
-from .therapists import ROW_HEIGHT, therapist_label
+from .therapists import ROW_HEIGHT, extremes, rows_title, therapist_label
 
 PAIR_COLUMNS = ("clinic", "therapist_id", "client_id", "session_id", "session_number", "session_date",
                 "client_wai", "therapist_wai")
@@ -110,7 +110,8 @@ def create_discrepancy_by_therapist(df: pd.DataFrame, colors: Mapping[str, str] 
             rows[column] = np.nan
     rows["label"] = therapist_label(rows["clinic"], rows["therapist_id"])
     rows["correlation_text"] = [i18n.number(r, 2) for r in rows["correlation"]]
-    rows = rows.sort_values(["mean_discrepancy", "clinic", "therapist_id"])
+    total = len(rows)
+    rows = extremes(rows, "mean_discrepancy").sort_values(["mean_discrepancy", "clinic", "therapist_id"])
     clinics = sorted(rows["clinic"].astype(str).unique())
     palette = dict(colors) if colors is not None else color_map(clinics)
     hover = "<b>%{y}</b><br>" + t("dual.therapist.hover") + "<extra></extra>"
@@ -129,7 +130,8 @@ def create_discrepancy_by_therapist(df: pd.DataFrame, colors: Mapping[str, str] 
     fig.add_vline(x=0, line=dict(color=REFERENCE_COLOR, dash="dash", width=1.5),
                   annotation=dict(text=t("dual.therapist.zero"), font=dict(color=REFERENCE_COLOR)),
                   annotation_position="top")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"]), type="category", automargin=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"]), type="category", automargin=True,
+                     title_text=rows_title(len(rows), total))
     fig.update_xaxes(title_text=t("dual.therapist.x"), zeroline=False)
     fig.update_layout(height=max(320, 140 + ROW_HEIGHT * len(rows)))
     return fig

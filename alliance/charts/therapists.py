@@ -23,6 +23,27 @@ Z_95, Z_998 = 1.96, 3.09
 # Therapists not judged are drawn in this grey, hollow, so they never look like a site's colour.
 NOT_JUDGED_COLOR = "#9E9E9E"
 ROW_HEIGHT = 22
+# A chart with a row per therapist draws at most this many rows: at a region's scale (thousands
+# of therapists) a row each would make a chart tens of thousands of pixels tall that no browser
+# draws quickly and no one reads. Beyond it, the chart shows the half with the highest and the
+# half with the lowest values and its axis title says so; the table beside it lists everyone.
+MAX_THERAPIST_ROWS = 60
+
+
+def extremes(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """All rows, or (over MAX_THERAPIST_ROWS) the half with the lowest and the half with the highest `column`."""
+    if len(rows) <= MAX_THERAPIST_ROWS:
+        return rows
+    half = MAX_THERAPIST_ROWS // 2
+    ordered = rows.sort_values([column, "clinic", "therapist_id"])
+    return pd.concat([ordered.head(half), ordered.tail(half)])
+
+
+def rows_title(shown: int, total: int) -> str:
+    """The axis title of a per-therapist chart: empty when every therapist is drawn."""
+    if shown >= total:
+        return ""
+    return t("therapists.rows.extremes", half=i18n.integer(shown // 2), total=i18n.integer(total))
 
 
 def therapist_label(clinic: pd.Series, therapist_id: pd.Series) -> pd.Series:
@@ -139,6 +160,9 @@ def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None 
     # Plotly draws the first category at the bottom: the too-few block first, then the ranked from low to high.
     ranked = rows[~too_few].sort_values(["estimate", "clinic", "therapist_id"])
     few = rows[too_few].sort_values(["estimate", "clinic", "therapist_id"])
+    total = len(rows)
+    if total > MAX_THERAPIST_ROWS:  # the extremes of the ranked; the unranked are in the table
+        ranked, few = extremes(ranked, "estimate") if len(ranked) else ranked, few.iloc[0:0]
     order = list(few["label"]) + list(ranked["label"])
     color_by = "site" if "site" in rows.columns else "clinic"
     groups = sorted(ranked[color_by].astype(str).unique())
@@ -167,7 +191,8 @@ def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None 
                   annotation=dict(text=t("therapists.effects.average", value=i18n.number(average, 2)),
                                   font=dict(color=REFERENCE_COLOR)),
                   annotation_position="top")
-    fig.update_yaxes(categoryorder="array", categoryarray=order, type="category", automargin=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=order, type="category", automargin=True,
+                     title_text=rows_title(len(order), total))
     fig.update_xaxes(title_text=t("therapists.effects.x"))
     fig.update_layout(height=max(320, 140 + ROW_HEIGHT * len(order)))
     return fig

@@ -69,6 +69,8 @@ TEXT = {
         "nb": "Sammenligner terapeutene ved en gjennomsnittlig klientsammensetning; klienter uten ORS i perioden "
               "utelates.",
     },
+    "therapists.rows.extremes": {"en": "The {half} highest and {half} lowest of {total} therapists (all are in the table)",
+                                 "nb": "De {half} høyeste og {half} laveste av {total} terapeuter (alle står i tabellen)"},
     "therapists.effects.empty": {"en": "No therapist estimates for this selection.",
                                  "nb": "Ingen terapeutestimater for dette utvalget."},
     "therapists.effects.not_fitted": {"en": "The model could not be fitted for this selection.",
