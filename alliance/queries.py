@@ -510,7 +510,10 @@ def build_file(con: duckdb.DuckDBPyConnection) -> Path | None:
 
 
 _MODEL_CACHE: dict[tuple, pd.DataFrame] = {}
-_MODEL_CACHE_MAX = 64
+# Few in memory: every model result is also on disk beside its build (read back in milliseconds),
+# and a client-level result at a million sessions is tens of megabytes; under a supervision
+# team's filters 64 of them held over a gigabyte (BENCHMARKS.md, load).
+_MODEL_CACHE_MAX = 8
 # One lock per cache key: two sessions (or the warm-up thread and a page) asking for the same
 # model at once compute it once; the second waits and reads the first one's result.
 _KEY_LOCKS: dict[tuple, threading.Lock] = {}

@@ -52,7 +52,9 @@ def _connection(home: str, version: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+# Entries are counted, not sized: a client-level result at a million sessions is tens of
+# megabytes, so the count is what bounds the server's memory under many filters (BENCHMARKS.md).
+@st.cache_data(max_entries=128, show_spinner=False)
 def _query(home: str, version: str, name: str, params: tuple, scope: Scope, settings: tuple) -> pd.DataFrame:
     return queries.run(_connection(home, version), name, dict(params), scope, dict(settings))
 
