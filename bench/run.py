@@ -519,8 +519,6 @@ def main() -> int:
     for n in sizes:
         if "ingest" not in skip or not (args.work / "homes" / f"{size_label(n)}-parquet").exists():
             r["ingest"][n] = step_ingest(args.work, n)
-        if "ingest" in skip:
-            shutil.rmtree(args.work / "homes" / f"{size_label(n)}-parquet" / "cache", ignore_errors=True)
     for n in sizes:
         if "queries" not in skip:
             r["queries"][n] = step_queries(args.work, n)
