@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,24 +57,22 @@ def rss_mb(pid: int) -> float:
 
 def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     """`streamlit run dashboard.py` on a free 127.0.0.1 port against HOME, once healthy."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from alliance.localserver import free_port, wait_healthy
+
+    port = free_port()
     env = {**os.environ, "ALLIANCE_HOME": str(home), "ALLIANCE_DATA": str(home / "no-exports")}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = Path(tempfile.mkdtemp(prefix="alliance-pages-log-")) / "streamlit.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port",
+                                   str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return server, url
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit("the dashboard server exited before it was healthy")
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("the dashboard server did not become healthy in 120 s")
+    try:
+        wait_healthy(url, server, log, seconds=120)
+    except RuntimeError as exc:
+        server.terminate()
+        raise SystemExit(str(exc)) from None
+    return server, url
 
 
 def run_pages(home: Path, rounds: int = 2, echo=print) -> dict:

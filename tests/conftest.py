@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from alliance import store
+from alliance.localserver import free_port, stop_process, wait_healthy  # noqa: F401  (stop_process: used by other test files)
 
 ROOT = Path(__file__).resolve().parent.parent
 # ALLIANCE_TEST_SAMPLE_DATA points the tests at another exports folder (e.g. a larger one).
@@ -23,7 +21,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-SERVER_START_SECONDS = 60
 
 
 def _has_files(folder: Path) -> bool:
@@ -60,36 +57,9 @@ def missing_exports(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("no_exports") / "exports"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    """Stop a server the tests started: politely, then for sure."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {SERVER_START_SECONDS} s:\n"
-                       f"{log.read_text(errors='replace')[-3000:]}")
+# One copy of these, shared with the benchmarks (alliance/localserver.py); the tests use the old names.
+_free_port = free_port
+_wait_healthy = wait_healthy
 
 
 @pytest.fixture(scope="session")
