@@ -11,8 +11,8 @@ import csv
 import datetime as dt
 import fnmatch
 import io
-import tomllib
 import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,8 +162,7 @@ def _trim_text(table: pa.Table) -> pa.Table:
     import pyarrow.compute as pc
 
     def trim(name: str):
-        col = table.column(name)
-        return col if name == ROW or not pa.types.is_string(col.type) else pc.utf8_trim_whitespace(col)
+        return table.column(name) if name == ROW else pc.utf8_trim_whitespace(table.column(name))
 
     return pa.Table.from_arrays(_each_column(trim, table.column_names), names=table.column_names)
 

@@ -1,9 +1,10 @@
-"""A dashboard server on this machine for the tests and the benchmarks: a free port, health, stop.
+"""A dashboard server on this machine for the tests and the benchmarks: a free port, health, memory, stop.
 
 Only 127.0.0.1: nothing here opens the dashboard to the network.
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -45,3 +46,32 @@ def stop_process(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def descendants(pid: int) -> list[int]:
+    """A process and every process under it, from /proc."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text().split()
+                todo.extend(int(c) for c in children)
+        except OSError:
+            pass
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    """VmRSS of a process and all its descendants, in MB."""
+    total_kb = 0
+    for p in descendants(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+                    break
+        except OSError:
+            pass
+    return total_kb / 1024

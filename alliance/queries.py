@@ -40,22 +40,14 @@ INPUTS_DIR = QUERIES_DIR / "inputs"
 
 # Tables a query may read, each behind a scope filter. Rows of files, rejects and
 # quarantine belong to files; a file is in scope when every clinic it names is.
-_CLINIC_FILTER = "($scope_all_clinics OR clinic IN (SELECT unnest($scope_clinics)))"
-_THERAPIST_FILTER = (
-    "($scope_all_therapists OR clinic || '/' || therapist_id IN (SELECT unnest($scope_therapists)))"
-    " AND ($scope_all_sites OR clinic || '/' || site IN (SELECT unnest($scope_sites)))"
-)
-_FILE_FILTER = (
-    "($scope_all_clinics AND $scope_all_therapists OR ($scope_all_therapists AND file NOT IN ("
-    "SELECT file FROM main.file_clinics WHERE clinic NOT IN (SELECT unnest($scope_clinics)))))"
-)
-# The same filters written for a scope's shape: which of clinics, therapists and sites it
+# The filters are written for a scope's shape: which of clinics, therapists and sites it
 # restricts. A dimension the scope does not restrict gets no filter at all, rather than
 # `$scope_all_x OR x IN (…)`: DuckDB plans a query before it sees the values, so the OR form
 # makes it join every row against the (empty) list, which at ten million sessions costs about
 # a second per scoped table. The values are still bound, never spliced; only which filters
 # exist follows the shape.
-def _scoped_tables_for(shape: tuple[bool, bool, bool]) -> dict[str, str]:
+def scoped_tables(shape: tuple[bool, bool, bool]) -> dict[str, str]:
+    """Each scoped table's SELECT for a scope of this shape (see scope_shape)."""
     clinics, therapists, sites = shape
     clinic = ["clinic IN (SELECT unnest($scope_clinics))"] if clinics else []
     people = (["clinic || '/' || therapist_id IN (SELECT unnest($scope_therapists))"] if therapists else []) + \
@@ -84,21 +76,6 @@ def scope_shape(scope: Scope) -> tuple[bool, bool, bool]:
     """Which dimensions a scope restricts: clinics, therapists, sites."""
     return (scope.clinics is not None, scope.therapists is not None, scope.sites is not None)
 
-
-SCOPED_TABLES = {
-    "sessions": f"SELECT * FROM main.sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
-    "attended_sessions": f"SELECT * FROM main.attended_sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
-    "rated_sessions": f"SELECT * FROM main.rated_sessions WHERE {_CLINIC_FILTER} AND {_THERAPIST_FILTER}",
-    "feedback": (
-        f"SELECT * FROM main.feedback WHERE {_CLINIC_FILTER} AND ($scope_all_therapists AND $scope_all_sites OR "
-        "(clinic, session_id) IN (SELECT (clinic, session_id) FROM main.sessions WHERE "
-        f"{_THERAPIST_FILTER}))"
-    ),
-    "files": f"SELECT * FROM main.files WHERE {_FILE_FILTER}",
-    "rejects": f"SELECT * FROM main.rejects WHERE {_FILE_FILTER}",
-    "quarantined_sessions": f"SELECT * FROM main.quarantined_sessions WHERE {_FILE_FILTER}",
-    "quarantined_feedback": f"SELECT * FROM main.quarantined_feedback WHERE {_FILE_FILTER}",
-}
 
 
 # A text parameter (an id, a search word) is bound as a value, never spliced into SQL; the
@@ -187,19 +164,9 @@ class Query:
     level: Level = CLIENT_LEVEL
     suppression: Suppression | None = None
 
-    @property
-    def full_sql(self) -> str:
-        """The SQL for any scope (filters decided by the bound values): the scope's and the fragments' CTEs, then the query's own."""
-        fragments = [(name, _strip_comments(fragment_sql(name))) for name in self.uses]
-        return _with_ctes(self.sql, fragments)
-
     def sql_for(self, scope: Scope) -> str:
-        """The SQL that runs for this scope: the same, with only the filters the scope's shape needs."""
+        """The SQL that runs for this scope: the scope's and the fragments' CTEs, then the query's own."""
         return _sql_for_shape(self.sql, self.uses, scope_shape(scope))
-
-    @property
-    def bound_names(self) -> frozenset[str]:
-        return frozenset(re.findall(r"\$([a-z_][a-z0-9_]*)", self.full_sql))
 
 
 _PARAM_LINE = re.compile(r"--\s*param\s+([a-z_]+)\s*:\s*([^=]+?)\s*(?:=\s*(\S+))?\s*$")
@@ -339,12 +306,12 @@ def _strip_comments(sql: str) -> str:
 @lru_cache(maxsize=1024)
 def _sql_for_shape(sql: str, uses: tuple[str, ...], shape: tuple[bool, bool, bool]) -> str:
     fragments = [(name, _strip_comments(fragment_sql(name))) for name in uses]
-    return _with_ctes(sql, fragments, _scoped_tables_for(shape))
+    return _with_ctes(sql, fragments, scoped_tables(shape))
 
 
-def _with_ctes(sql: str, fragments: list[tuple[str, str]], tables: dict[str, str] | None = None) -> str:
+def _with_ctes(sql: str, fragments: list[tuple[str, str]], tables: dict[str, str]) -> str:
     body = _strip_comments(sql)
-    parts = [f"{name} AS ({select})" for name, select in (tables or SCOPED_TABLES).items()]
+    parts = [f"{name} AS ({select})" for name, select in tables.items()]
     parts += [f"{name} AS ({select})" for name, select in fragments]
     ctes = ",\n".join(parts)
     match = re.match(r"(?is)^with\s+(recursive\s+)?", body)

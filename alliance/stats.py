@@ -202,29 +202,24 @@ def _hessian(f, x, step: float = 1e-3) -> np.ndarray:
 
 
 # therapist_effects and therapist_icc read the same fit: the Therapists page (and the warm-up)
-# asks for both, and at ten million sessions one fit takes most of a minute. The last few fits
-# are kept by build, period, adjustment, scope and settings; one lock per key, so a second
-# asker waits for the first instead of fitting again.
+# asks for both, and at ten million sessions one fit takes seconds. The last few fits are kept
+# by build, period, adjustment, scope and settings, under the model cache's lock per key
+# (queries._key_lock), so a second asker waits for the first instead of fitting again.
 _FITS: dict[tuple, tuple] = {}
 _FITS_MAX = 4
-_FITS_LOCK = threading.Lock()
-_FIT_LOCKS: dict[tuple, threading.Lock] = {}
+_FITS_GUARD = threading.Lock()
 
 
 def _therapist_model(con, params: dict, scope: Scope, settings: dict):
     """The client rows in the model, the fit (None when it cannot be fitted) and a note."""
-    key = (str(queries.build_file(con)), params.get("start"), params.get("end"), params.get("adjust"), scope,
-           tuple(sorted((settings or {}).items())))
-    with _FITS_LOCK:
-        lock = _FIT_LOCKS.setdefault(key, threading.Lock())
-    with lock:
+    key = ("therapist_fit", str(queries.build_file(con)), params.get("start"), params.get("end"),
+           params.get("adjust"), scope, tuple(sorted((settings or {}).items())))
+    with queries._key_lock(key):
         if key not in _FITS:
             result = _fit_therapist_model(con, params, scope, settings)
-            with _FITS_LOCK:
+            with _FITS_GUARD:
                 while len(_FITS) >= _FITS_MAX:
-                    old = next(iter(_FITS))
-                    _FITS.pop(old)
-                    _FIT_LOCKS.pop(old, None)
+                    _FITS.pop(next(iter(_FITS)))
                 _FITS[key] = result
         return _FITS[key]
 

@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alliance.localserver import free_port, stop_process, wait_healthy  # noqa: E402
+from alliance.localserver import descendants, free_port, rss_mb, stop_process, wait_healthy  # noqa: E402
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 30_000  # every browser wait
@@ -115,34 +115,6 @@ def start_server(home: Path, port: int, log: Path) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.headless", "true"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                children = Path(f"/proc/{current}/task/{task}/children").read_text().split()
-                todo.extend(int(c) for c in children)
-        except OSError:
-            pass
-    return out
-
-
-def rss_mb(pid: int) -> float:
-    """VmRSS of a process and all its descendants, in MB."""
-    total_kb = 0
-    for p in _descendants(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-                    break
-        except OSError:
-            pass
-    return total_kb / 1024
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -424,8 +396,8 @@ async def _drive(url: str, sessions: int, seconds: int, server_pid: int, rss: li
         stop.set()
         await asyncio.wait([sampler], timeout=RSS_EVERY_SECONDS + 1)
         # CPU the browser (and Playwright's driver) used: every process this one started, but the server
-        server_tree = set(_descendants(server_pid))
-        cpu["browser"] = cpu_seconds([p for p in _descendants(os.getpid()) if p != os.getpid() and p not in server_tree])
+        server_tree = set(descendants(server_pid))
+        cpu["browser"] = cpu_seconds([p for p in descendants(os.getpid()) if p != os.getpid() and p not in server_tree])
         cpu["server"] = cpu_seconds(list(server_tree))
         try:
             await asyncio.wait_for(browser.close(), timeout=20)
@@ -447,7 +419,7 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
         wait_healthy(url, server, log)
         rss_start = rss_mb(server.pid)
         rss.append(rss_start)
-        cpu_start = cpu_seconds(_descendants(server.pid))
+        cpu_start = cpu_seconds(descendants(server.pid))
         cpu: dict = {}
         load_wall = time.monotonic()
         results = asyncio.run(_drive(url, sessions, seconds, server.pid, rss, log.parent, cpu))

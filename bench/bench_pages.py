@@ -36,25 +36,6 @@ def settled(page) -> None:
                                timeout=120_000)
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (MB), from /proc."""
-    total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
-
-
 def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     """`streamlit run dashboard.py` on a free 127.0.0.1 port against HOME, once healthy."""
     from alliance.localserver import free_port, wait_healthy
@@ -78,6 +59,8 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
 def run_pages(home: Path, rounds: int = 2, echo=print) -> dict:
     """Each page's time until drawn, per round, and the server's memory at start, end and its peak."""
     from playwright.sync_api import sync_playwright
+
+    from alliance.localserver import rss_mb
 
     server, url = start_server(home)
     result = {"rounds": [], "rss_start_mb": rss_mb(server.pid)}

@@ -24,6 +24,7 @@ Timings on a shared 2-core machine are noisy: compare figures from one run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -72,12 +73,12 @@ def record(home: Path) -> dict:
                 raise SystemExit(f"page {page} failed in AppTest: {at.exception[0].value}")
             seen, page_calls = set(), []
             for name, params, scope, settings in calls:
-                key = (name, json.dumps(params, sort_keys=True, default=str), repr(scope))
+                key = (name, json.dumps(params, sort_keys=True, default=str), scope)
                 if key not in seen:  # the set: a query asked twice in one run is served once
                     seen.add(key)
                     page_calls.append({"name": name, "params": {k: str(v) if v is not None else None
                                                                 for k, v in params.items()},
-                                       "scope": repr(scope), "settings": settings})
+                                       "scope": dataclasses.asdict(scope), "settings": settings})
             for thread in threading.enumerate():  # the background model warm-up must not share the cores
                 if thread.name.startswith("alliance-warm-up"):
                     thread.join()
@@ -100,12 +101,14 @@ def record(home: Path) -> dict:
 def _calls_for(page_calls: list[dict]):
     """The recorded calls as (name, params, scope, settings), parameters parsed back into their types."""
     from alliance import queries
-    from alliance.scope import EVERYTHING, Scope  # noqa: F401  (repr(scope) evaluates to these)
+    from alliance.scope import Scope
 
     out = []
     for call in page_calls:
         params = queries.parse_params(call["name"], [f"{k}={v}" for k, v in call["params"].items() if v is not None])
-        scope = eval(call["scope"], {"Scope": Scope, "frozenset": frozenset})  # our own repr, written by step 1
+        # JSON gave lists: the scope's fields are tuples (of pairs, for therapists and sites).
+        scope = Scope(**{field: None if value is None else tuple(tuple(v) if isinstance(v, list) else v for v in value)
+                         for field, value in call["scope"].items()})
         out.append((call["name"], params, scope, call["settings"]))
     return out
 

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # ALLIANCE_TEST_SAMPLE_DATA points the tests at another exports folder (e.g. a larger one).
 SAMPLE_DATA = Path(os.environ.get("ALLIANCE_TEST_SAMPLE_DATA") or ROOT / "sample_data")
 CHROMIUM = Path("/usr/bin/chromium")
+# Tests that need Chromium without the browser fixture skip only off CI; there a missing Chromium fails them.
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
+                                    reason=f"{CHROMIUM} is missing (CI installs it, and there these tests run)")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

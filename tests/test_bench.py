@@ -7,19 +7,16 @@ the browser steps drew every page and that no load session failed.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from .conftest import needs_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
-                    reason="Chromium is not installed (CI installs it, and there this test runs)")
+@needs_chromium
 def test_bench_runs_every_step(tmp_path):
     work, out = tmp_path / "work", tmp_path / "BENCHMARKS.md"
     proc = subprocess.run([sys.executable, "bench/run.py", "--sizes", "2000", "--work", str(work), "--out", str(out),

@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from alliance.charts import create_alliance_trend
 from alliance.charts.timeline import create_client_timeline
 from alliance.disclosure import SUPPRESSED, check
 from alliance.scope import Scope
-from tests.conftest import CHROMIUM, ROOT
+from tests.conftest import CHROMIUM, ROOT, needs_chromium
 from tests.exports import FEEDBACK_HEADER, SESSION_HEADER, feedback, session, write_csv
 from tests.hostile import CLIENT, CLINIC, FORMULAS, write_hostile_exports
 
@@ -32,9 +31,6 @@ META = export.ExportMeta(title="Alliance per month", period=export.period_text(d
                          today=dt.date(2026, 12, 1))
 # What a spreadsheet would run: a text cell starting with one of these (a number such as -2 is fine).
 FORMULA_START = re.compile(r"^[ \u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
-# Image tests skip only off CI: there a missing Chromium fails them (as the browser fixture does).
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
-                                    reason="image export needs /usr/bin/chromium")
 
 
 def _is_number(text: str) -> bool:
