@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 from alliance import i18n, queries, store
@@ -377,6 +378,9 @@ def test_supervision_in_the_browser(page, browser, streamlit_server, sample_home
     page.wait_for_function("key => new URLSearchParams(location.search).get('sup_therapist') === key",
                            arg=busiest["key"], timeout=LOAD_MS)
     heading(page, "Agenda: clients worth discussing")
+    # The agenda's heading can arrive a moment before its table (seen once in CI): wait for both
+    # tables, the caseload's and the agenda's, then check there are exactly two.
+    expect(page.locator(f"{MAIN} {DATAFRAME}")).to_have_count(2, timeout=LOAD_MS)
     assert page.locator(f"{MAIN} {DATAFRAME}").count() == 2
 
     clients = list(busiest["caseload"]["client_id"][:2])
