@@ -478,11 +478,23 @@ def random_intercept_fit(y, X, groups) -> dict:
     y, X = np.asarray(y, float), np.asarray(X, float)
     g = np.asarray(groups, np.int64)
     n_groups = int(g.max()) + 1
-    N, p = X.shape
+    p = X.shape[1]
     n = np.bincount(g, minlength=n_groups).astype(float)
     sx = np.stack([np.bincount(g, weights=X[:, j], minlength=n_groups) for j in range(p)], axis=1)
     sy = np.bincount(g, weights=y, minlength=n_groups)
-    XtX, Xty, yty = X.T @ X, X.T @ y, float(y @ y)
+    return random_intercept_fit_sums(n, sx, sy, X.T @ X, X.T @ y, float(y @ y))
+
+
+def random_intercept_fit_sums(n, sx, sy, XtX, Xty, yty: float) -> dict:
+    """The REML fit of random_intercept_fit from its sufficient statistics alone.
+
+    n: rows per group; sx: per-group column sums of X (groups x p); sy: per-group sums of y;
+    XtX, Xty, yty: the cross-products over all rows. The model's likelihood depends on the rows
+    only through these, so a fit from sums computed in SQL equals the fit from the rows.
+    """
+    n, sx, sy = np.asarray(n, float), np.asarray(sx, float), np.asarray(sy, float)
+    XtX, Xty = np.asarray(XtX, float), np.asarray(Xty, float)
+    N, p = float(n.sum()), XtX.shape[0]
 
     def solve(log_ratio):
         lam = math.exp(log_ratio)
@@ -511,6 +523,20 @@ def random_intercept_fit(y, X, groups) -> dict:
             "converged": bool(result.success) and result.fun < 1e299}
 
 
+def full_rank(XtX, tol: float = 1e-10) -> bool:
+    """Whether a design X has full column rank, judged from X'X alone.
+
+    X'X is scaled to unit diagonal first (so the columns' units do not matter); a scaled
+    eigenvalue below `tol` (a singular value of the scaled X below about 1e-5) counts as zero.
+    """
+    XtX = np.asarray(XtX, float)
+    d = np.sqrt(np.diag(XtX))
+    if not np.all(np.isfinite(XtX)) or np.any(d <= 0):
+        return False
+    eig = np.linalg.eigvalsh(XtX / np.outer(d, d))
+    return bool(eig.min() > tol * eig.max())
+
+
 TREATMENT_RESPONSE_COLUMNS = {
     "clinic": "str", "client_id": "str", "therapist_id": "str", "n_ors": "int64",
     "intake_ors": "float64", "session_number": "Int64", "ors": "float64",
@@ -523,6 +549,26 @@ def _response_design(intake, elapsed) -> np.ndarray:
     log_time = np.log1p(np.asarray(elapsed, float))
     intake = np.asarray(intake, float)
     return np.column_stack([np.ones_like(intake), intake, log_time, intake * log_time])
+
+
+def _response_sums(later: pd.DataFrame):
+    """The model's cross-products from per-client sums (model_ors_clients), for the design of _response_design.
+
+    A client with intake I has rows x = (1, I, t, I t) for their later ORS y, so their column sums are
+    (n, I n, S_t, I S_t) and every entry of X'X and X'y is a per-client sum times a power of I.
+    """
+    I = later["intake_ors"].to_numpy(float)
+    n, t, tt = (later[c].to_numpy(float) for c in ("n_later", "s_t", "s_tt"))
+    y, ty, yy = (later[c].to_numpy(float) for c in ("s_y", "s_ty", "s_yy"))
+    sx = np.column_stack([n, I * n, t, I * t])
+    # X'X[j, k] = sum over clients of I^(a_j + a_k) times the client's sum of t^(b_j + b_k),
+    # with column j = I^a_j t^b_j: (a, b) = (0, 0), (1, 0), (0, 1), (1, 1).
+    powers = [(0, 0), (1, 0), (0, 1), (1, 1)]
+    t_sums = {0: n, 1: t, 2: tt}
+    XtX = np.array([[float((I ** (aj + ak) * t_sums[bj + bk]).sum()) for ak, bk in powers] for aj, bj in powers])
+    ty_sums = {0: y, 1: ty}
+    Xty = np.array([float((I ** a * ty_sums[b]).sum()) for a, b in powers])
+    return float(n.sum()), XtX, Xty, float(yy.sum()), sx
 
 
 @python_query(
@@ -551,29 +597,30 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     or when the clinic's model could not be fitted), note (why values are empty).
     A clinic needs at least `min_clients` clients with 2 or more ORS for its model.
     """
-    scores = queries.run_input(con, "model_ors_scores", {"start": params["start"], "end": params["end"]}, scope, settings)
-    if scores.empty:
+    period = {"start": params["start"], "end": params["end"]}
+    latest = queries.run_input(con, "model_ors_clients", period, scope, settings)
+    if latest.empty:
         return _empty(TREATMENT_RESPONSE_COLUMNS)
-    latest = scores[scores["ors_seq"] == scores["n_ors"]].copy()
     latest["expected_ors"] = np.nan
     latest["lower_band"] = np.nan
     latest["note"] = ""
-    for clinic, part in scores.groupby("clinic", sort=True):
-        in_clinic = latest["clinic"] == clinic
-        later = part[part["ors_seq"] > 1]
-        n_clients = later["client_id"].nunique()
-        X = _response_design(later["intake_ors"], later["session_number"] - later["intake_session"])
-        if n_clients < max(settings["min_clients"], _MIN_GROUPS) or len(later) < X.shape[1] + 2 \
-                or np.linalg.matrix_rank(X) < X.shape[1]:
-            latest.loc[in_clinic, "note"] = (f"the clinic has too few clients with 2 or more ORS (or too little spread in them) "
-                                             f"to estimate its expected response")
+    for clinic, part in latest.groupby("clinic", sort=True):
+        in_clinic = (latest["clinic"] == clinic).to_numpy()
+        later = part[part["n_later"].fillna(0) > 0]
+        n_clients = len(later)
+        n_rows, XtX, Xty, yty, sx = _response_sums(later)
+        if n_clients < max(settings["min_clients"], _MIN_GROUPS) or n_rows < XtX.shape[0] + 2 or not full_rank(XtX):
+            latest.loc[in_clinic, "note"] = ("the clinic has too few clients with 2 or more ORS (or too little spread in them) "
+                                             "to estimate its expected response")
             continue
-        codes, _ = pd.factorize(later["client_id"])
-        fit = random_intercept_fit(later["ors"], X, codes)
+        fit = random_intercept_fit_sums(later["n_later"].to_numpy(float), sx, later["s_y"].to_numpy(float), XtX, Xty, yty)
         if not fit["converged"]:
             latest.loc[in_clinic, "note"] = "the clinic's expected-response model did not converge"
             continue
-        band = float(np.quantile(later["ors"].to_numpy() - X @ fit["beta"], _BAND_QUANTILE))
+        b = [float(x) for x in fit["beta"]]
+        band = queries.run_input(con, "model_ors_band", {**period, "clinic": clinic, "intercept": b[0], "intake_slope": b[1],
+                                                         "time_slope": b[2], "interaction": b[3]}, scope, settings)
+        band = float(band.loc[0, "band"])
         mine = latest[in_clinic]
         expected = _response_design(mine["intake_ors"], mine["session_number"] - mine["intake_session"]) @ fit["beta"]
         latest.loc[in_clinic, "expected_ors"] = np.round(expected, 2)

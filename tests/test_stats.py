@@ -371,3 +371,37 @@ def test_concurrent_requests_for_one_model_compute_it_once(tmp_path, monkeypatch
     assert len(results) == 4
     for frame in results[1:]:
         pd.testing.assert_frame_equal(frame, results[0])
+
+
+def test_treatment_response_from_sums_equals_the_fit_on_every_row(sample_home):
+    # The model is fitted from per-client sums computed in SQL (model_ors_clients) and its band from
+    # a quantile in SQL (model_ors_band). Here the same model is fitted the direct way, on every
+    # later ORS as rows (pandas, random_intercept_fit, np.quantile), and must give the same figures.
+    from alliance.stats import _response_design, random_intercept_fit
+
+    con = store.open_reader(sample_home)
+    start, end = dt.date(2024, 3, 1), None
+    rows = con.execute("""
+        SELECT clinic, client_id, session_number, CAST(ors_total AS DOUBLE) AS ors,
+               row_number() OVER w AS seq, first_value(CAST(ors_total AS DOUBLE)) OVER w AS intake_ors,
+               first_value(session_number) OVER w AS intake_session
+        FROM attended_sessions WHERE ors_total IS NOT NULL AND session_date >= $start
+        WINDOW w AS (PARTITION BY clinic, client_id ORDER BY session_number, session_date, session_id)
+        ORDER BY clinic, client_id, seq""", {"start": start}).df()
+    got = run(con, "treatment_response", {"start": start}).set_index(["clinic", "client_id"])
+    assert len(got) == rows.groupby(["clinic", "client_id"]).ngroups
+    checked = 0
+    for clinic, part in rows.groupby("clinic"):
+        later = part[part["seq"] > 1]
+        X = _response_design(later["intake_ors"], later["session_number"] - later["intake_session"])
+        fit = random_intercept_fit(later["ors"], X, pd.factorize(later["client_id"])[0])
+        assert fit["converged"]
+        band = float(np.quantile(later["ors"].to_numpy() - X @ fit["beta"], 0.25))
+        last = part.groupby("client_id").tail(1).set_index("client_id")
+        expected = _response_design(last["intake_ors"], last["session_number"] - last["intake_session"]) @ fit["beta"]
+        mine = got.loc[clinic].loc[last.index]
+        assert (mine["ors"].to_numpy() == last["ors"].to_numpy()).all()
+        np.testing.assert_allclose(mine["expected_ors"].to_numpy(float), np.round(expected, 2), atol=0.011)
+        np.testing.assert_allclose(mine["lower_band"].to_numpy(float), np.round(expected + band, 2), atol=0.011)
+        checked += len(last)
+    assert checked == len(got) > 100
