@@ -16,7 +16,7 @@ set in a process of its own so nothing is warm that a first visit would not find
    set on a new read-only connection: what the first visitor after a new build waits for
    ("cold, models computed"). A second figure keeps the model results the build's first
    visit wrote to disk ("cold, after a server restart").
-4. pages from cache: the page's set through the dashboard's own `st.cache_data` layer
+4. pages from cache: the page's set through the dashboard's own page cache (`alliance.ui.data._query`)
    (alliance.ui.data._query), the second time: what a page re-run costs in queries.
 
 Timings on a shared 2-core machine are noisy: compare figures from one run.
@@ -55,7 +55,7 @@ def record(home: Path) -> dict:
     real_query = data._query
 
     def recording(home_, version, name, params, scope, settings):
-        # Every request of a page, whether st.cache_data then serves it or not.
+        # Every request of a page, whether the page cache then serves it or not.
         calls.append((name, dict(params), scope, dict(settings)))
         return real_query(home_, version, name, params, scope, settings)
 
@@ -134,7 +134,7 @@ def page_cold(home: Path, page_calls: list[dict], keep_disk_cache: bool) -> dict
 
 
 def page_cached(home: Path, page_calls: list[dict]) -> dict:
-    """The page's set through the dashboard's st.cache_data layer: first (fills it) and again (served from it)."""
+    """The page's set through the dashboard's page cache: first (fills it) and again (served from it)."""
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" warnings outside a server

@@ -393,9 +393,9 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
               "Recorded by running each page (AppTest, local admin, no filters), then replayed in a new process per "
               "page. *Cold, models computed*: the build's model cache removed, so the first visitor after a new "
               "build waits for the models. *Cold, restart*: a new process and connection, the model results the "
-              "build's first visit wrote to disk kept. *Cached*: the same set through the dashboard's "
-              "`st.cache_data` layer, second time. *Script*: the page's whole script re-run with every query "
-              "cached (AppTest, median of 5; includes building the charts).", ""]
+              "build's first visit wrote to disk kept. *Cached*: the same set through the dashboard's page "
+              "cache (`alliance.ui.data._query`), second time. *Script*: the page's whole script re-run with every "
+              "query and chart cached (AppTest, median of 5).", ""]
     for n in sizes:
         q = r["queries"].get(n)
         if not q:

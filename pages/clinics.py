@@ -51,7 +51,8 @@ if profiles is not None and not profiles.empty:
 
 site = t("chart.group.site")
 st.subheader(t("clinics.trend.title"))
-st.plotly_chart(create_alliance_trend(trend, cutoff=settings["srs_cutoff"], group_label=site, colors=colors),
+st.plotly_chart(snapshot.figure(create_alliance_trend, ("alliance_trend", {**period, "group": "site"}),
+                                cutoff=settings["srs_cutoff"], group_label=site, colors=colors),
                 key="clinics_trend", config=CHART_CONFIG)
 chart_downloads("clinics_trend", "alliance_trend", {**period, "group": "site"},
                 lambda rows: create_alliance_trend(rows, cutoff=settings["srs_cutoff"], group_label=site, colors=colors),
@@ -60,9 +61,9 @@ st.caption(t("clinics.trend.read"))
 suppression_note(trend, below=below)
 
 st.subheader(t("clinics.dev.title"))
-st.plotly_chart(create_alliance_development(development, cutoff=settings["srs_cutoff"],
-                                            early_sessions=int(settings["early_sessions"]), group_label=site,
-                                            colors=colors),
+st.plotly_chart(snapshot.figure(create_alliance_development, ("alliance_development", {**period, "group": "site"}),
+                                cutoff=settings["srs_cutoff"], early_sessions=int(settings["early_sessions"]),
+                                group_label=site, colors=colors),
                 key="clinics_development", config=CHART_CONFIG)
 chart_downloads("clinics_development", "alliance_development", {**period, "group": "site"},
                 lambda rows: create_alliance_development(rows, cutoff=settings["srs_cutoff"],
@@ -73,7 +74,8 @@ st.caption(t("clinics.dev.read", early=int(settings["early_sessions"])))
 suppression_note(development, below=below)
 
 st.subheader(t("clinics.profiles.title"))
-st.plotly_chart(create_profiles(profiles, group_label=site, colors=colors), key="clinics_profiles",
+st.plotly_chart(snapshot.figure(create_profiles, ("profiles", {**period, "level": "site"}), group_label=site, colors=colors),
+                key="clinics_profiles",
                 config=CHART_CONFIG)
 chart_downloads("clinics_profiles", "profiles", {**period, "level": "site"},
                 lambda rows: create_profiles(rows, group_label=site, colors=colors), t("clinics.profiles.title"),
@@ -82,7 +84,8 @@ st.caption(t("clinics.profiles.read"))
 suppression_note(profiles, below=below)
 
 st.subheader(t("clinics.outcome.title"))
-st.plotly_chart(create_outcome_categories(outcomes, group_label=site), key="clinics_outcomes", config=CHART_CONFIG)
+st.plotly_chart(snapshot.figure(create_outcome_categories, ("outcome_summary", {**period, "group": "site"}), group_label=site),
+                key="clinics_outcomes", config=CHART_CONFIG)
 chart_downloads("clinics_outcomes", "outcome_summary", {**period, "group": "site"},
                 lambda rows: create_outcome_categories(rows, group_label=site), t("clinics.outcome.title"),
                 page="clinics")
@@ -90,7 +93,8 @@ st.caption(t("clinics.outcome.read", cutoff=setting_text(settings["ors_cutoff"])
 suppression_note(outcomes, below=below)
 
 st.subheader(t("clinics.early.title"))
-st.plotly_chart(create_early_alliance_outcome(early, group_label=t("chart.group.clinic"), colors=colors),
+st.plotly_chart(snapshot.figure(create_early_alliance_outcome, ("early_alliance_outcome", {**period, "group": "clinic"}),
+                                group_label=t("chart.group.clinic"), colors=colors),
                 key="clinics_early", config=CHART_CONFIG)
 chart_downloads("clinics_early", "early_alliance_outcome", {**period, "group": "clinic"},
                 lambda rows: create_early_alliance_outcome(rows, group_label=t("chart.group.clinic"), colors=colors),

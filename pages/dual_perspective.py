@@ -6,13 +6,12 @@ from alliance.ui import frame
 from alliance import i18n
 from alliance.charts.colors import SECTOR_COLORS, color_map
 from alliance.charts.dual import (
-    create_discrepancy_by_therapist,
+    create_discrepancy_by_therapist_with_intervals,
     create_discrepancy_development,
     create_wai_pairs_scatter,
-    create_wai_profiles,
+    create_wai_profiles_at,
     discrepancy_intervals,
 )
-from alliance.charts.therapists import therapist_label
 from alliance.i18n import t
 from alliance.ui import filters
 from alliance.ui.data import current_store
@@ -42,7 +41,8 @@ st.caption(t("dual.intro"))
 
 # --------------------------------------------------------------------------- scatter of pairs
 st.subheader(t("dual.scatter.heading"))
-st.plotly_chart(create_wai_pairs_scatter(pairs, colors=colors), key="dual_scatter", config={"displaylogo": False})
+st.plotly_chart(snapshot.figure(create_wai_pairs_scatter, ("wai_pairs", period), colors=colors), key="dual_scatter",
+                config={"displaylogo": False})
 chart_downloads("dual_scatter", "wai_pairs", period, lambda rows: create_wai_pairs_scatter(rows, colors=colors),
                 t("dual.scatter.heading"), page="dual_perspective")
 difference = pairs["client_wai"] - pairs["therapist_wai"]
@@ -57,12 +57,11 @@ st.subheader(t("dual.therapist.heading"))
 by_therapist = snapshot.query("dual_perspective", **period)
 by_therapist = by_therapist.merge(discrepancy_intervals(pairs)[["clinic", "therapist_id", "ci_low", "ci_high"]],
                                   on=["clinic", "therapist_id"], how="left")
-st.plotly_chart(create_discrepancy_by_therapist(by_therapist, colors=colors), key="dual_by_therapist",
-                config={"displaylogo": False})
-intervals = discrepancy_intervals(pairs)[["clinic", "therapist_id", "ci_low", "ci_high"]]
+st.plotly_chart(snapshot.figure(create_discrepancy_by_therapist_with_intervals, ("dual_perspective", period),
+                                ("wai_pairs", period), colors=colors),
+                key="dual_by_therapist", config={"displaylogo": False})
 chart_downloads("dual_by_therapist", "dual_perspective", period,
-                lambda rows: create_discrepancy_by_therapist(
-                    rows.merge(intervals, on=["clinic", "therapist_id"], how="left"), colors=colors),
+                lambda rows: create_discrepancy_by_therapist_with_intervals(rows, pairs, colors=colors),
                 t("dual.therapist.heading"), page="dual_perspective")
 st.caption(t("dual.therapist.caption"))
 columns = ["clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai", "mean_discrepancy",
@@ -81,8 +80,8 @@ st.subheader(t("dual.development.heading"))
 group = st.segmented_control(t("dual.development.group"), ["sector", "clinic", "site"], default="sector",
                              format_func=lambda g: t(f"dual.group.{g}"), key="dual_group") or "sector"
 development = snapshot.query("discrepancy_development", **period, group=group)
-st.plotly_chart(create_discrepancy_development(development, colors=colors,
-                                               group_label=t(f"dual.group.{group}").capitalize()),
+st.plotly_chart(snapshot.figure(create_discrepancy_development, ("discrepancy_development", {**period, "group": group}),
+                                colors=colors, group_label=t(f"dual.group.{group}").capitalize()),
                 key="dual_development", config={"displaylogo": False})
 chart_downloads("dual_development", "discrepancy_development", {**period, "group": group},
                 lambda rows: create_discrepancy_development(rows, colors=colors,
@@ -96,21 +95,10 @@ st.subheader(t("dual.profiles.heading"))
 level = st.segmented_control(t("dual.profiles.level"), ["clinic", "therapist"], default="clinic",
                              format_func=lambda g: t(f"dual.group.{g}"), key="dual_level") or "clinic"
 profiles = snapshot.query("profiles", **period, level=level)
-
-
-def profiles_figure(rows):
-    """Goal, task and bond for both raters; per therapist, the id coloured by its clinic."""
-    if level == "therapist" and len(rows):
-        # The query names a therapist clinic/therapist_id: show the id, coloured by its clinic.
-        parts = rows["group"].astype(str).str.partition("/")
-        labels = therapist_label(parts[0], parts[2])
-        return create_wai_profiles(rows.assign(group=labels),
-                                   colors=dict(zip(labels, (colors.get(c) for c in parts[0]))))
-    return create_wai_profiles(rows, colors=colors)
-
-
-st.plotly_chart(profiles_figure(profiles), key="dual_profiles", config={"displaylogo": False})
-chart_downloads("dual_profiles", "profiles", {**period, "level": level}, profiles_figure,
+st.plotly_chart(snapshot.figure(create_wai_profiles_at, ("profiles", {**period, "level": level}), level=level, colors=colors),
+                key="dual_profiles", config={"displaylogo": False})
+chart_downloads("dual_profiles", "profiles", {**period, "level": level},
+                lambda rows: create_wai_profiles_at(rows, level, colors=colors),
                 t("dual.profiles.heading"), page="dual_perspective")
 st.caption(t("dual.profiles.caption"))
 suppression_note(profiles, below=snapshot.setting("suppress_below"))

@@ -65,7 +65,8 @@ tiles[5].metric(t("overview.metric.open_ruptures"), i18n.integer(figures["open_r
 
 st.subheader(t("overview.trend.title"))
 sector_names = {s: t(f"sector.{s}") for s in ("public", "private")}
-st.plotly_chart(create_alliance_trend(trend, cutoff=cutoff, group_label=t("chart.group.sector"), names=sector_names),
+st.plotly_chart(snapshot.figure(create_alliance_trend, ("alliance_trend", {**period, "group": "sector"}), cutoff=cutoff,
+                                group_label=t("chart.group.sector"), names=sector_names),
                 key="alliance_trend", config={"displaylogo": False})
 chart_downloads("alliance_trend", "alliance_trend", {**period, "group": "sector"},
                 lambda rows: create_alliance_trend(rows, cutoff=cutoff, group_label=t("chart.group.sector"),

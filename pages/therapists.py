@@ -5,7 +5,7 @@ from alliance.ui import frame
 
 from alliance import i18n
 from alliance.charts.colors import color_map
-from alliance.charts.therapists import create_funnel, create_therapist_effects
+from alliance.charts.therapists import create_funnel, create_therapist_effects_with_sites
 from alliance.i18n import t
 from alliance.ui import filters
 from alliance.ui.data import current_store
@@ -36,7 +36,8 @@ st.info(t("therapists.caveat", n=min_clients))
 
 # --------------------------------------------------------------------------- funnel plot
 st.subheader(t("therapists.funnel.heading"))
-st.plotly_chart(create_funnel(funnel, colors=colors), key="therapists_funnel", config={"displaylogo": False})
+st.plotly_chart(snapshot.figure(create_funnel, ("funnel", period), colors=colors), key="therapists_funnel",
+                config={"displaylogo": False})
 chart_downloads("therapists_funnel", "funnel", period, lambda rows: create_funnel(rows, colors=colors),
                 t("therapists.funnel.heading"), page="therapists")
 judged = funnel[~funnel["too_few"].astype(bool)]
@@ -52,11 +53,11 @@ adjust = "intake_ors" if adjusted else "none"
 effects = snapshot.query("therapist_effects", **period, adjust=adjust)
 sites = funnel[["clinic", "therapist_id", "site"]]
 effects = effects.merge(sites, on=["clinic", "therapist_id"], how="left")
-st.plotly_chart(create_therapist_effects(effects, colors=colors), key="therapists_effects",
-                config={"displaylogo": False})
+st.plotly_chart(snapshot.figure(create_therapist_effects_with_sites, ("therapist_effects", {**period, "adjust": adjust}),
+                                ("funnel", period), colors=colors),
+                key="therapists_effects", config={"displaylogo": False})
 chart_downloads("therapists_effects", "therapist_effects", {**period, "adjust": adjust},
-                lambda rows: create_therapist_effects(rows.merge(sites, on=["clinic", "therapist_id"], how="left"),
-                                                      colors=colors),
+                lambda rows: create_therapist_effects_with_sites(rows, funnel, colors=colors),
                 t("therapists.effects.heading"), page="therapists")
 if adjusted and len(effects):
     missing = effects["note"].astype(str).str.extract(r"(\d+) client\(s\) without an ORS")[0].dropna()

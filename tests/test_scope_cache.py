@@ -1,6 +1,6 @@
 """Two viewers of different scope at once: neither ever gets the other's rows, including through the caches.
 
-The page cache (`alliance.ui.data._query`, st.cache_data, shared by every session of a server)
+The page cache (`alliance.ui.data._query`, st.cache_resource, shared by every session of a server)
 and the model cache (alliance.queries, memory and disk) are both keyed by the viewer's scope.
 Here two threads ask for the same queries with the same parameters at the same time, over
 and over, each as a different viewer, on one store; each checks every answer against what its
@@ -9,6 +9,9 @@ scope allows. The browser test of two logged-in users is in tests/test_login_bro
 from __future__ import annotations
 
 import threading
+
+import pandas as pd
+import pytest
 
 from alliance import queries, store
 from alliance.scope import Scope
@@ -87,3 +90,54 @@ def test_the_cache_key_holds_the_scope():
     for other in (Scope(clinics=("A",), peers=()), Scope(clinics=("A",), therapists=(("A", "T1"),), peers=None),
                   Scope(clinics=("B",), peers=None), Scope()):
         assert other != a
+
+
+def _snapshot(home, scope=Scope()):
+    return ui_data.StoreSnapshot(home=str(home), version=store.store_version(home), scope=scope,
+                                 settings=tuple(sorted(queries.DEFAULTS.items())))
+
+
+def test_a_page_changing_its_rows_never_changes_what_the_next_run_reads(sample_home):
+    # Every session shares one cached frame per key; a page that writes into its rows (a column
+    # set, a cell changed) must get its own copy, never alter the shared one.
+    ui_data._query.clear()
+    snapshot = _snapshot(sample_home)
+    first = snapshot.query("therapist_summary")
+    before = first.copy(deep=True)
+    first.loc[first.index[0], "n_clients"] = -1
+    first["added"] = 1
+    del first["clinic"]
+    again = snapshot.query("therapist_summary")
+    assert again is not first and "added" not in again.columns
+    pd.testing.assert_frame_equal(again, before)
+
+
+def test_a_cached_chart_is_reused_only_for_the_same_rows_options_and_language(sample_home):
+    from alliance import i18n
+    from alliance.charts.trend import create_alliance_trend
+
+    ui_data._figure.clear()
+    snapshot = _snapshot(sample_home)
+    source = ("alliance_trend", {"group": "sector"})
+    one = snapshot.figure(create_alliance_trend, source, cutoff=36, group_label="Sector")
+    assert snapshot.figure(create_alliance_trend, source, cutoff=36, group_label="Sector") is one
+    # the same as drawing it directly
+    direct = create_alliance_trend(snapshot.query(*source[:1], **source[1]), cutoff=36, group_label="Sector")
+    assert one.to_json() == direct.to_json()
+    # anything else in the key gives another figure
+    others = [
+        snapshot.figure(create_alliance_trend, source, cutoff=30, group_label="Sector"),
+        snapshot.figure(create_alliance_trend, ("alliance_trend", {"group": "clinic"}), cutoff=36, group_label="Sector"),
+        _snapshot(sample_home, Scope(clinics=("Havbris DPS",))).figure(create_alliance_trend, source, cutoff=36,
+                                                                        group_label="Sector"),
+    ]
+    token = i18n._current.set("nb")
+    try:
+        others.append(snapshot.figure(create_alliance_trend, source, cutoff=36, group_label="Sector"))
+    finally:
+        i18n._current.reset(token)
+    assert all(o is not one for o in others) and len({id(o) for o in others}) == len(others)
+    assert others[0].to_json() != one.to_json()
+    # a lambda has no name to key by: refused, not cached under '<lambda>'
+    with pytest.raises(TypeError):
+        snapshot.figure(lambda rows: create_alliance_trend(rows), source)

@@ -225,3 +225,21 @@ def create_wai_profiles(df: pd.DataFrame, colors: Mapping[str, str] | None = Non
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups, automargin=True)
     fig.update_layout(height=max(240, 130 + 2 * ROW_HEIGHT * len(groups)))
     return fig
+
+
+def create_discrepancy_by_therapist_with_intervals(df: pd.DataFrame, pairs: pd.DataFrame,
+                                                   colors: Mapping[str, str] | None = None) -> go.Figure:
+    """create_discrepancy_by_therapist with each therapist's interval from their WAI pairs (discrepancy_intervals)."""
+    intervals = discrepancy_intervals(pairs)[["clinic", "therapist_id", "ci_low", "ci_high"]]
+    return create_discrepancy_by_therapist(df.merge(intervals, on=["clinic", "therapist_id"], how="left"), colors=colors)
+
+
+def create_wai_profiles_at(df: pd.DataFrame, level: str, colors: Mapping[str, str] | None = None) -> go.Figure:
+    """create_wai_profiles per clinic or per therapist: a therapist by their id, coloured by their clinic."""
+    if level == "therapist" and len(df):
+        # The query names a therapist clinic/therapist_id: show the id, coloured by its clinic.
+        parts = df["group"].astype(str).str.partition("/")
+        labels = therapist_label(parts[0], parts[2])
+        colors = colors or {}
+        return create_wai_profiles(df.assign(group=labels), colors=dict(zip(labels, (colors.get(c) for c in parts[0]))))
+    return create_wai_profiles(df, colors=colors)

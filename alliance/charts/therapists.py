@@ -196,3 +196,10 @@ def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None 
     fig.update_xaxes(title_text=t("therapists.effects.x"))
     fig.update_layout(height=max(320, 140 + ROW_HEIGHT * len(order)))
     return fig
+
+
+def create_therapist_effects_with_sites(df: pd.DataFrame, funnel: pd.DataFrame,
+                                        colors: Mapping[str, str] | None = None) -> go.Figure:
+    """create_therapist_effects with each therapist's site taken from the funnel's rows."""
+    sites = funnel[["clinic", "therapist_id", "site"]]
+    return create_therapist_effects(df.merge(sites, on=["clinic", "therapist_id"], how="left"), colors=colors)

@@ -54,9 +54,33 @@ def _connection(home: str, version: str) -> duckdb.DuckDBPyConnection:
 
 # Entries are counted, not sized: a client-level result at a million sessions is tens of
 # megabytes, so the count is what bounds the server's memory under many filters (BENCHMARKS.md).
-@st.cache_data(max_entries=128, show_spinner=False)
+# A resource cache, not st.cache_data: st.cache_data unpickles a new copy at every hit (40 ms for
+# the 200,000 WAI pairs of a million sessions). Every session gets a shallow copy of the one frame
+# instead (StoreSnapshot.query); pandas' copy-on-write copies the data the moment a page changes it,
+# so no page can alter what another session reads.
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _query(home: str, version: str, name: str, params: tuple, scope: Scope, settings: tuple) -> pd.DataFrame:
     return queries.run(_connection(home, version), name, dict(params), scope, dict(settings))
+
+
+def _plain(value):
+    """An option as a plain, hashable value: dicts and lists become sorted tuples."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v) for v in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, (set, frozenset)) else tuple(items)
+    return value
+
+
+# Finished charts, keyed like the results they are drawn from (home, build, scope, settings,
+# query names and parameters) plus the chart function, its options and the language. Building a
+# Plotly figure is most of a re-run from cache (BENCHMARKS.md), so every session reuses one
+# figure; st.plotly_chart only reads it (it serialises a copy).
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figure(home: str, version: str, scope: Scope, settings: tuple, language: str, chart: str,
+            sources: tuple, options: tuple, _build, _frames: tuple, _options: dict):
+    return _build(*_frames, **_options)
 
 
 @dataclass(frozen=True)
@@ -71,12 +95,29 @@ class StoreSnapshot:
     def setting(self, name: str) -> float:
         return dict(self.settings)[name]
 
+    def figure(self, build, *sources: tuple[str, dict], **options):
+        """build(rows of each source, **options): a chart drawn from named queries, cached by plain values.
+
+        Each source is (query name, parameters); build must be a module-level function whose figure
+        depends only on those rows, the options (plain values: text, numbers, dicts of them) and the
+        language of this run, since those are all its cache key holds.
+        """
+        if build.__name__ == "<lambda>" or "<locals>" in build.__qualname__:
+            raise TypeError(f"{build.__qualname__}: a cached chart needs a module-level function (its name is the key)")
+        frames = tuple(self.query(name, **params) for name, params in sources)
+        if self.version is None:
+            return None
+        key = tuple((name, tuple(sorted(params.items()))) for name, params in sources)
+        return _figure(self.home, self.version, self.scope, self.settings, i18n.language(),
+                       f"{build.__module__}.{build.__qualname__}", key, _plain(options), build, frames, options)
+
     def query(self, name: str, **params) -> pd.DataFrame | None:
         """The named query's rows, or None when there is no store yet."""
         if self.version is None:
             return None
         try:
-            return _query(self.home, self.version, name, tuple(sorted(params.items())), self.scope, self.settings)
+            rows = _query(self.home, self.version, name, tuple(sorted(params.items())), self.scope, self.settings)
+            return rows.copy(deep=False)
         except (store.StoreError, queries.QueryError) as exc:
             st.error(state.escape_markdown(exc))
             st.stop()
