@@ -7,12 +7,14 @@
 -- Items are given all or none (a form with only some is quarantined), so one n per instrument
 -- and rater: n_sessions counts attended sessions, n_srs counts rated sessions with SRS items (a form with only srs_total has none),
 -- n_client_wai and n_therapist_wai count forms with WAI items (a form with only wai_mean has no
--- subscales). A mean over nothing is empty.
+-- subscales). A mean over nothing is empty. Every group lies in one clinic (grouped by it too), so
+-- its clients are counted by client_id alone, and they are all peer clients or none.
 SELECT
     CASE $level WHEN 'clinic' THEN clinic WHEN 'site' THEN site ELSE clinic || '/' || therapist_id END AS "group",
     CASE $level WHEN 'site' THEN clinic WHEN 'clinic' THEN sector ELSE clinic END AS _parent,
-    count(DISTINCT (clinic, client_id)) AS n_clients,
-    count(DISTINCT (clinic, client_id)) FILTER (WHERE NOT ($own_all_clinics OR list_contains($own_clinics, clinic))) AS _n_peer_clients,
+    count(DISTINCT client_id) AS n_clients,
+    CASE WHEN $own_all_clinics OR list_contains($own_clinics, any_value(clinic)) THEN 0
+         ELSE count(DISTINCT client_id) END AS _n_peer_clients,
     count(*) AS n_sessions,
     count(srs_1) AS n_srs,
     round(avg(srs_1), 2) AS srs_relationship,
@@ -30,5 +32,5 @@ SELECT
 FROM attended_sessions
 WHERE ($start IS NULL OR session_date >= $start)
   AND ($end IS NULL OR session_date <= $end)
-GROUP BY ALL
+GROUP BY "group", _parent, clinic
 ORDER BY "group";

@@ -16,22 +16,35 @@ SELECT
     round(mean + t_975(n - 1) * sd / sqrt(n), 2) AS ci_high
 FROM (
     SELECT
-        session_number,
-        CASE $group WHEN 'sector' THEN sector WHEN 'clinic' THEN clinic ELSE site END AS "group",
-        CASE $group WHEN 'site' THEN clinic WHEN 'clinic' THEN sector ELSE '' END AS _parent,
-        count(wai) AS n,
-        count(DISTINCT (clinic, client_id)) AS n_clients,
-        count(DISTINCT (clinic, client_id)) FILTER (WHERE NOT ($own_all_clinics OR list_contains($own_clinics, clinic))) AS _n_peer_clients,
-        avg(wai) AS mean,
-        stddev_samp(wai) AS sd
+        session_number, "group", _parent,
+        CAST(sum(n) AS BIGINT) AS n,
+        CAST(sum(n_clients) AS BIGINT) AS n_clients,
+        CAST(coalesce(sum(n_clients) FILTER (WHERE NOT ($own_all_clinics OR list_contains($own_clinics, clinic))), 0) AS BIGINT) AS _n_peer_clients,
+        CAST(sum(s) AS DOUBLE) / sum(n) AS mean,
+        CASE WHEN sum(n) > 1 THEN sqrt(CAST(sum(n) * sum(ss) - sum(s) * sum(s) AS DOUBLE) / (sum(n) * (sum(n) - 1))) END AS sd
     FROM (
-        SELECT *, CASE $rater WHEN 'client' THEN client_wai ELSE therapist_wai END AS wai
-        FROM attended_sessions
+    -- Clients are counted within their clinic (a client_id is unique only there) and summed over
+    -- the group's clinics; mean and sd come from exact decimal sums (see alliance_trend).
+        SELECT
+            session_number,
+            CASE $group WHEN 'sector' THEN sector WHEN 'clinic' THEN clinic ELSE site END AS "group",
+            CASE $group WHEN 'site' THEN clinic WHEN 'clinic' THEN sector ELSE '' END AS _parent,
+            clinic,
+            count(*) AS n,
+            count(DISTINCT client_id) AS n_clients,
+            sum(wai) AS s,
+            sum(wai * wai) AS ss
+        FROM (
+            SELECT clinic, client_id, sector, site, session_number, session_date,
+                   CASE $rater WHEN 'client' THEN client_wai ELSE therapist_wai END AS wai
+            FROM attended_sessions
+        )
+        WHERE wai IS NOT NULL
+          AND session_number <= $max_session
+          AND ($start IS NULL OR session_date >= $start)
+          AND ($end IS NULL OR session_date <= $end)
+        GROUP BY ALL
     )
-    WHERE wai IS NOT NULL
-      AND session_number <= $max_session
-      AND ($start IS NULL OR session_date >= $start)
-      AND ($end IS NULL OR session_date <= $end)
     GROUP BY ALL
 )
 ORDER BY session_number, "group";
