@@ -31,19 +31,19 @@ def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
     return text.str[:1].str.upper() + text.str[1:]
 
 
-def key_figures(trend: pd.DataFrame, flags: pd.DataFrame) -> dict:
-    """The period's totals from per-month rows (alliance_trend by therapist) and per-client rows (caseload_flags).
+def key_figures(totals: pd.DataFrame, flags: pd.DataFrame) -> dict:
+    """The period's totals from its rated sessions (period_totals) and per-client rows (caseload_flags).
 
     The Overview page's tiles and the supervision pack both show these.
     """
-    rated = int(trend["n_rated"].sum())
+    rated = int(totals["n_rated"].iloc[0]) if len(totals) else 0
     sessions = int(flags["n_sessions"].sum())
     return {
         "clients": len(flags),
         "sessions": sessions,
         "rated": rated,
         "completion": 100.0 * int(flags["n_rated"].sum()) / sessions if sessions else None,
-        "mean_srs": float((trend["mean_srs"] * trend["n_rated"]).sum() / rated) if rated else None,
-        "pct_low": float((trend["pct_low"] * trend["n_rated"]).sum() / rated) if rated else None,
+        "mean_srs": float(totals["mean_srs"].iloc[0]) if rated else None,
+        "pct_low": float(totals["pct_low"].iloc[0]) if rated else None,
         "open_ruptures": int(flags["n_open_ruptures"].sum()),
     }

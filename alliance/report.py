@@ -147,7 +147,7 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
     doc.small(_made(settings))
     doc.charts_note()
 
-    figures = key_figures(trend, flags)
+    figures = key_figures(queries.run(con, "period_totals", period, mine, settings), flags)
     doc.heading(t("report.key_figures"))
     doc.table([[t("overview.metric.clients"), i18n.integer(figures["clients"])],
                [t("overview.metric.sessions"), i18n.integer(figures["sessions"])],

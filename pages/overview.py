@@ -42,11 +42,11 @@ end = chosen.end or max(last, start)
 period = chosen.period()
 cutoff = snapshot.setting("srs_cutoff")
 trend = snapshot.query("alliance_trend", **period, group="sector")
-# The key figures are about the clients the viewer sees at client level: per therapist, the trend
-# never draws on other clinics (a supervisor's sector lines also show other clinics' aggregates).
-own_trend = snapshot.query("alliance_trend", **period, group="therapist")
+# The key figures are about the clients the viewer sees at client level: period_totals never draws
+# on other clinics (a supervisor's sector lines also show other clinics' aggregates).
+totals = snapshot.query("period_totals", **period)
 flags = snapshot.query("caseload_flags", **period)
-figures = key_figures(own_trend, flags)
+figures = key_figures(totals, flags)
 st.subheader(t("overview.key_figures"))
 st.caption(t("overview.period", start=i18n.date(start), end=i18n.date(end)))
 tiles = st.columns(6)
