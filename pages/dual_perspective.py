@@ -6,11 +6,10 @@ from alliance.ui import frame
 from alliance import i18n
 from alliance.charts.colors import SECTOR_COLORS, color_map
 from alliance.charts.dual import (
-    create_discrepancy_by_therapist_with_intervals,
+    create_discrepancy_by_therapist,
     create_discrepancy_development,
     create_wai_pairs_scatter,
     create_wai_profiles_at,
-    discrepancy_intervals,
 )
 from alliance.i18n import t
 from alliance.ui import filters
@@ -28,8 +27,9 @@ chosen = filters.current()
 frame.require_valid_period(chosen)
 period = chosen.period()
 
-pairs = snapshot.query("wai_pairs", **period)
-if pairs.empty:
+# The pairs are counted in the store (wai_pairs_summary, wai_pair_points): the page never fetches them one by one.
+summary = snapshot.query("wai_pairs_summary", **period).iloc[0]
+if summary["n_pairs"] == 0:
     st.info(t("dual.no_pairs"))
     st.stop()
 
@@ -41,27 +41,23 @@ st.caption(t("dual.intro"))
 
 # --------------------------------------------------------------------------- scatter of pairs
 st.subheader(t("dual.scatter.heading"))
-st.plotly_chart(snapshot.figure(create_wai_pairs_scatter, ("wai_pairs", period), colors=colors), key="dual_scatter",
-                config={"displaylogo": False})
-chart_downloads("dual_scatter", "wai_pairs", period, lambda rows: create_wai_pairs_scatter(rows, colors=colors),
+st.plotly_chart(snapshot.figure(create_wai_pairs_scatter, ("wai_pair_points", period), colors=colors),
+                key="dual_scatter", config={"displaylogo": False})
+chart_downloads("dual_scatter", "wai_pair_points", period, lambda rows: create_wai_pairs_scatter(rows, colors=colors),
                 t("dual.scatter.heading"), page="dual_perspective")
-difference = pairs["client_wai"] - pairs["therapist_wai"]
-st.caption(t("dual.scatter.caption", n=i18n.integer(len(pairs)),
-             clients=i18n.integer(len(pairs[["clinic", "client_id"]].drop_duplicates())),
-             therapists=i18n.integer(len(pairs[["clinic", "therapist_id"]].drop_duplicates())),
-             above=i18n.percent(100 * (difference > 0).mean(), 0),
-             below=i18n.percent(100 * (difference < 0).mean(), 0)))
+st.caption(t("dual.scatter.caption", n=i18n.integer(summary["n_pairs"]),
+             clients=i18n.integer(summary["n_clients"]),
+             therapists=i18n.integer(summary["n_therapists"]),
+             above=i18n.percent(summary["pct_client_higher"], 0),
+             below=i18n.percent(summary["pct_therapist_higher"], 0)))
 
 # --------------------------------------------------------------------------- discrepancy by therapist
 st.subheader(t("dual.therapist.heading"))
-by_therapist = snapshot.query("dual_perspective", **period)
-by_therapist = by_therapist.merge(discrepancy_intervals(pairs)[["clinic", "therapist_id", "ci_low", "ci_high"]],
-                                  on=["clinic", "therapist_id"], how="left")
-st.plotly_chart(snapshot.figure(create_discrepancy_by_therapist_with_intervals, ("dual_perspective", period),
-                                ("wai_pairs", period), colors=colors),
+by_therapist = snapshot.query("dual_perspective", **period)  # each therapist's interval included (ci_low, ci_high)
+st.plotly_chart(snapshot.figure(create_discrepancy_by_therapist, ("dual_perspective", period), colors=colors),
                 key="dual_by_therapist", config={"displaylogo": False})
 chart_downloads("dual_by_therapist", "dual_perspective", period,
-                lambda rows: create_discrepancy_by_therapist_with_intervals(rows, pairs, colors=colors),
+                lambda rows: create_discrepancy_by_therapist(rows, colors=colors),
                 t("dual.therapist.heading"), page="dual_perspective")
 st.caption(t("dual.therapist.caption"))
 columns = ["clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai", "mean_discrepancy",

@@ -18,6 +18,7 @@ from alliance.charts.dual import (
     create_wai_pairs_scatter,
     create_wai_profiles,
     discrepancy_intervals,
+    wai_pair_points,
 )
 from alliance.charts.therapists import NOT_JUDGED_COLOR, create_funnel, create_therapist_effects
 from alliance.i18n import t
@@ -220,6 +221,22 @@ def test_scatter_empty_and_bad_input():
     assert [a["text"] for a in spec["layout"]["annotations"]] == [t("dual.scatter.empty")]
     with pytest.raises(ValueError, match="missing: therapist_wai"):
         create_wai_pairs_scatter(PAIRS.drop(columns=["therapist_wai"]))
+    spec = plain(create_wai_pairs_scatter(wai_pair_points(PAIRS).iloc[0:0]))
+    assert [a["text"] for a in spec["layout"]["annotations"]] == [t("dual.scatter.empty")]
+    with pytest.raises(ValueError, match="wai_pair_points query; missing: client_wai"):
+        create_wai_pairs_scatter(wai_pair_points(PAIRS).drop(columns=["client_wai"]))
+
+
+def test_scatter_of_counted_points_is_the_scatter_of_the_pairs():
+    """The page hands the chart wai_pair_points (counted in the store); the figure is the one the pairs give."""
+    points = wai_pair_points(PAIRS)
+    assert list(points.columns) == ["clinic", "client_wai", "therapist_wai", "n_pairs"]
+    assert sorted(points.itertuples(index=False, name=None)) == [
+        ("Fjordklinikken", 3.0, 3.5, 1), ("Havbris DPS", 4.0, 3.0, 2), ("Havbris DPS", 4.5, 4.0, 1)]
+    from_pairs = plain(create_wai_pairs_scatter(PAIRS, colors=SITE_COLORS))
+    assert plain(create_wai_pairs_scatter(points, colors=SITE_COLORS)) == from_pairs
+    # Whatever order the points come in.
+    assert plain(create_wai_pairs_scatter(points.iloc[::-1], colors=SITE_COLORS)) == from_pairs
 
 
 def test_discrepancy_intervals_are_t_intervals_per_therapist():
@@ -380,6 +397,40 @@ def test_wai_pairs_follow_the_period_and_the_scope(tmp_path):
         con.close()
     assert list(only_t1["session_id"]) == ["K1-1", "K1-3"]
     assert nobody.empty and "client_wai" in nobody.columns
+
+
+def test_wai_pair_points_and_summary_count_the_pairs(tmp_path):
+    """Pairs (client, therapist): T1 (5, 4), (4, 2); T2 (3, 3), (4, 5); K1-2 has the client's form only."""
+    home = wai_store(tmp_path)
+    points = run(home, "wai_pair_points")
+    assert list(points[0]) == ["clinic", "client_wai", "therapist_wai", "n_pairs"]
+    assert [(r["clinic"], r["client_wai"], r["therapist_wai"], r["n_pairs"]) for r in points] == [
+        ("Havbris DPS", 3.0, 3.0, 1), ("Havbris DPS", 4.0, 2.0, 1), ("Havbris DPS", 4.0, 5.0, 1),
+        ("Havbris DPS", 5.0, 4.0, 1)]
+    assert all(isinstance(r["client_wai"], float) and isinstance(r["therapist_wai"], float) for r in points)
+    assert run(home, "wai_pairs_summary") == [{"n_pairs": 4, "n_clients": 2, "n_therapists": 2,
+                                               "pct_client_higher": 50.0, "pct_therapist_higher": 25.0}]
+    in_march = dict(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 5))
+    assert [(r["client_wai"], r["therapist_wai"], r["n_pairs"]) for r in run(home, "wai_pair_points", **in_march)] == [
+        (3.0, 3.0, 1)]
+    assert run(home, "wai_pairs_summary", **in_march) == [{"n_pairs": 1, "n_clients": 1, "n_therapists": 1,
+                                                           "pct_client_higher": 0.0, "pct_therapist_higher": 0.0}]
+    before = dict(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31))
+    assert run(home, "wai_pair_points", **before) == []
+    assert run(home, "wai_pairs_summary", **before) == [{"n_pairs": 0, "n_clients": 0, "n_therapists": 0,
+                                                         "pct_client_higher": None, "pct_therapist_higher": None}]
+    con = open_reader(home)
+    try:
+        only_t1 = Scope(therapists=(("Havbris DPS", "T1"),))
+        t1_points = queries.run(con, "wai_pair_points", {}, only_t1)
+        t1_summary = queries.run(con, "wai_pairs_summary", {}, only_t1)
+        nobody = queries.run(con, "wai_pairs_summary", {}, Scope(clinics=("Elsewhere",)))
+    finally:
+        con.close()
+    assert list(t1_points[["client_wai", "therapist_wai"]].itertuples(index=False, name=None)) == [(4.0, 2.0), (5.0, 4.0)]
+    assert (t1_summary.loc[0, "n_pairs"], t1_summary.loc[0, "n_therapists"]) == (2, 1)
+    assert t1_summary.loc[0, "pct_client_higher"] == 100.0
+    assert len(nobody) == 1 and nobody.loc[0, "n_pairs"] == 0
 
 
 def test_per_therapist_charts_draw_the_extremes_of_a_region_and_say_so():

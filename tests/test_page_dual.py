@@ -37,6 +37,45 @@ def test_dual_page_shows_pairs_therapists_development_and_profiles(monkeypatch, 
     assert len(table.value) == 25 and table.value["Correlation"].notna().all()
 
 
+def test_the_page_counts_the_pairs_in_the_store_with_the_numbers_it_worked_out_before(monkeypatch, sample_home,
+                                                                                      missing_exports):
+    """The page never fetches the pairs (wai_pairs); its caption and intervals are those the pairs give in pandas."""
+    from alliance import i18n, queries
+    from alliance.charts.dual import discrepancy_intervals
+    from alliance.store import open_reader
+    from alliance.ui import data
+
+    asked = []
+    real_query = data._query
+
+    def recording(home, version, name, params, scope, settings):
+        asked.append(name)
+        return real_query(home, version, name, params, scope, settings)
+
+    monkeypatch.setattr(data, "_query", recording)
+    at = open_page(monkeypatch, sample_home, missing_exports, page=PAGE)
+    assert {"wai_pairs_summary", "wai_pair_points", "dual_perspective"} <= set(asked)
+    assert "wai_pairs" not in asked, "no pair-level rows reach the page"
+    con = open_reader(sample_home)
+    try:
+        pairs = queries.run(con, "wai_pairs")
+    finally:
+        con.close()
+    difference = pairs["client_wai"] - pairs["therapist_wai"]
+    caption = i18n.t("dual.scatter.caption", "en", n=i18n.integer(len(pairs), "en"),
+                     clients=i18n.integer(len(pairs[["clinic", "client_id"]].drop_duplicates()), "en"),
+                     therapists=i18n.integer(len(pairs[["clinic", "therapist_id"]].drop_duplicates()), "en"),
+                     above=i18n.percent(100 * (difference > 0).mean(), 0, "en"),
+                     below=i18n.percent(100 * (difference < 0).mean(), 0, "en"))
+    assert caption in texts(at)
+    [table] = at.dataframe
+    shown = table.value.set_index(["Clinic", "Therapist"])
+    expected = discrepancy_intervals(pairs).set_index(["clinic", "therapist_id"]).loc[shown.index]
+    for column, name in (("ci_low", "95 % low"), ("ci_high", "95 % high")):
+        assert (shown[name].isna() == expected[column].isna()).all(), name
+        assert (shown[name] - expected[column]).abs().max() <= 0.011, name
+
+
 def test_the_views_change_the_lines_and_rows(monkeypatch, sample_home, missing_exports):
     at = open_page(monkeypatch, sample_home, missing_exports, page=PAGE)
     at.button_group(key="dual_group").set_value("site").run()

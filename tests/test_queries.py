@@ -184,6 +184,24 @@ def test_dual_perspective(tmp_path):
     expected_r = np.corrcoef([5, 4, 4, 3], [4, 4, 3, 2])[0, 1]
     assert t1["correlation"] == pytest.approx(round(expected_r, 3))
     assert rows["T2"]["n_pairs"] == 2 and rows["T2"]["correlation"] is None  # under 3 pairs: empty
+    # The contract's columns first, in their order; the discrepancy's 95 % interval appended.
+    assert list(t1)[:8] == ["clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai",
+                            "mean_discrepancy", "correlation", "n_clients"]
+    assert list(t1)[8:] == ["ci_low", "ci_high"]
+    # T1's discrepancies 1, 0, 1, 1: mean 0.75, sd 0.5, t(0.975, 3) = 3.1824: 0.75 ± 3.1824 · 0.5 / √4.
+    assert t1["ci_low"] == pytest.approx(round(0.75 - 3.1824 * 0.5 / 2, 2))
+    assert t1["ci_high"] == pytest.approx(round(0.75 + 3.1824 * 0.5 / 2, 2))
+    assert (rows["T2"]["ci_low"], rows["T2"]["ci_high"]) == (1.0, 1.0)  # 1 and 1: no spread, no width
+
+
+def test_dual_perspective_interval_is_empty_under_two_pairs(tmp_path):
+    s1, f1 = client_course("K1", [36], therapist="T1")
+    forms = [dict(f, **{f"wai_{i + 1}": 5 for i in range(12)}) for f in f1]
+    forms += [feedback(session_id="K1-1", rater="therapist", srs=None, wai=wai(4))]
+    home = build(tmp_path, s1, forms)
+    (row,) = run(home, "dual_perspective")
+    assert (row["n_pairs"], row["mean_discrepancy"]) == (1, 1.0)
+    assert row["ci_low"] is None and row["ci_high"] is None
 
 
 def test_client_outcomes_categories_and_period(tmp_path):
@@ -246,7 +264,11 @@ def test_empty_store_answers_every_query_with_columns(tmp_path):
         finally:
             con.close()
         assert len(frame.columns) > 0, name
-        if name not in ("files", "data_span"):
+        if name == "wai_pairs_summary":
+            # One row even without pairs: the Dual perspective page tells emptiness by n_pairs == 0.
+            assert len(frame) == 1 and frame["n_pairs"].iloc[0] == 0, name
+            assert frame[["pct_client_higher", "pct_therapist_higher"]].isna().all(axis=None), name
+        elif name not in ("files", "data_span"):
             assert frame.empty, name
 
 

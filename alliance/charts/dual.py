@@ -19,6 +19,7 @@ from .therapists import ROW_HEIGHT, extremes, rows_title, therapist_label
 
 PAIR_COLUMNS = ("clinic", "therapist_id", "client_id", "session_id", "session_number", "session_date",
                 "client_wai", "therapist_wai")
+POINT_COLUMNS = ("clinic", "client_wai", "therapist_wai", "n_pairs")
 THERAPIST_COLUMNS = ("clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai",
                      "mean_discrepancy", "correlation")
 DEVELOPMENT_COLUMNS = ("session_number", "group", "n", "mean", "ci_low", "ci_high")
@@ -30,22 +31,36 @@ WAI_MIN, WAI_MAX = 1, 5
 MAX_MARKER_PX = 28
 
 
-def create_wai_pairs_scatter(pairs: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
-    """Client against therapist WAI-SR mean at each session with both forms (`wai_pairs`), with y = x.
+def wai_pair_points(pairs: pd.DataFrame) -> pd.DataFrame:
+    """`wai_pairs` rows counted per clinic and pair of scores, as the `wai_pair_points` query gives them.
 
-    Pairs with the same two scores in a clinic are drawn as one point whose area grows with their
-    number, so thousands of pairs stay readable and the hover says how many lie behind a point.
+    Scores are rounded to 4 decimals as the store keeps them; ordered by clinic and the two scores.
     """
-    _check(pairs, PAIR_COLUMNS, "create_wai_pairs_scatter", "wai_pairs")
+    _check(pairs, PAIR_COLUMNS, "wai_pair_points", "wai_pairs")
+    return (pairs.assign(client_wai=pairs["client_wai"].astype(float).round(4),
+                         therapist_wai=pairs["therapist_wai"].astype(float).round(4),
+                         clinic=pairs["clinic"].astype(str))
+            .groupby(["clinic", "client_wai", "therapist_wai"], as_index=False)
+            .agg(n_pairs=("session_id", "size")))
+
+
+def create_wai_pairs_scatter(points: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
+    """Client against therapist WAI-SR mean at the sessions with both forms (`wai_pair_points`), with y = x.
+
+    Pairs with the same two scores in a clinic are one point whose area grows with their number
+    (`n_pairs`), so thousands of pairs stay readable and the hover says how many lie behind a
+    point. Pair-level `wai_pairs` rows (no `n_pairs`) are counted into points first.
+    """
+    if isinstance(points, pd.DataFrame) and "n_pairs" not in points.columns:
+        _check(points, PAIR_COLUMNS, "create_wai_pairs_scatter", "wai_pairs")
+        points = wai_pair_points(points)
+    _check(points, POINT_COLUMNS, "create_wai_pairs_scatter", "wai_pair_points")
     fig = _base(go.Figure(), legend=dict(title=dict(text=t("dual.scatter.legend")), orientation="h",
                                          yanchor="bottom", y=1.02, x=0, itemsizing="constant"))
-    if pairs.empty:
+    if points.empty:
         return _empty(fig, t("dual.scatter.empty"))
-    points = (pairs.assign(client_wai=pairs["client_wai"].astype(float).round(4),
-                           therapist_wai=pairs["therapist_wai"].astype(float).round(4),
-                           clinic=pairs["clinic"].astype(str))
-              .groupby(["clinic", "client_wai", "therapist_wai"], as_index=False)
-              .agg(n_pairs=("session_id", "size")))
+    points = (points.assign(clinic=points["clinic"].astype(str))
+              .sort_values(["clinic", "client_wai", "therapist_wai"], kind="stable"))
     clinics = sorted(points["clinic"].unique())
     palette = dict(colors) if colors is not None else color_map(clinics)
     sizeref = 2.0 * float(points["n_pairs"].max()) / MAX_MARKER_PX ** 2
@@ -96,8 +111,8 @@ def discrepancy_intervals(pairs: pd.DataFrame) -> pd.DataFrame:
 def create_discrepancy_by_therapist(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
     """Each therapist's mean discrepancy (`dual_perspective`), ordered, with its 95 % interval when given.
 
-    `ci_low`/`ci_high` (from `discrepancy_intervals`) are optional: without them the means stand
-    alone. Points are coloured by clinic.
+    `ci_low`/`ci_high` (the query's 95 % interval, the one `discrepancy_intervals` computes) are
+    optional: without them the means stand alone. Points are coloured by clinic.
     """
     _check(df, THERAPIST_COLUMNS, "create_discrepancy_by_therapist", "dual_perspective")
     # The legend stands to the right, clear of the labelled zero line above the plot.
@@ -225,13 +240,6 @@ def create_wai_profiles(df: pd.DataFrame, colors: Mapping[str, str] | None = Non
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups, automargin=True)
     fig.update_layout(height=max(240, 130 + 2 * ROW_HEIGHT * len(groups)))
     return fig
-
-
-def create_discrepancy_by_therapist_with_intervals(df: pd.DataFrame, pairs: pd.DataFrame,
-                                                   colors: Mapping[str, str] | None = None) -> go.Figure:
-    """create_discrepancy_by_therapist with each therapist's interval from their WAI pairs (discrepancy_intervals)."""
-    intervals = discrepancy_intervals(pairs)[["clinic", "therapist_id", "ci_low", "ci_high"]]
-    return create_discrepancy_by_therapist(df.merge(intervals, on=["clinic", "therapist_id"], how="left"), colors=colors)
 
 
 def create_wai_profiles_at(df: pd.DataFrame, level: str, colors: Mapping[str, str] | None = None) -> go.Figure:
