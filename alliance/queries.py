@@ -311,7 +311,7 @@ def _sql_for_shape(sql: str, uses: tuple[str, ...], shape: tuple[bool, bool, boo
 
 def _with_ctes(sql: str, fragments: list[tuple[str, str]], tables: dict[str, str]) -> str:
     body = _strip_comments(sql)
-    parts = [f"{name} AS ({select})" for name, select in tables.items()]
+    parts = [f"{name} AS NOT MATERIALIZED ({select})" for name, select in tables.items()]
     parts += [f"{name} AS ({select})" for name, select in fragments]
     ctes = ",\n".join(parts)
     match = re.match(r"(?is)^with\s+(recursive\s+)?", body)
