@@ -311,14 +311,12 @@ def _combine(con: duckdb.DuckDBPyConnection, rows: list[FileRow], temp: bool) ->
     )
     con.execute(
         f"CREATE {t}TABLE sessions AS SELECT * EXCLUDE (file_order) FROM stage_sessions "
-        "ANTI JOIN replaced_sessions USING (clinic, session_id, file_order) "
-        "ORDER BY clinic, client_id, session_number, session_date, session_id"
+        "ANTI JOIN replaced_sessions USING (clinic, session_id, file_order)"
     )
     con.execute(
         f"CREATE {t}TABLE feedback AS SELECT f.* EXCLUDE (file_order), s.session_id IS NULL AS is_orphan "
         "FROM (SELECT * FROM stage_feedback ANTI JOIN replaced_feedback USING (clinic, session_id, rater, file_order)) f "
-        "LEFT JOIN (SELECT clinic, session_id FROM sessions) s USING (clinic, session_id) "
-        "ORDER BY clinic, session_id, rater"
+        "LEFT JOIN (SELECT clinic, session_id FROM sessions) s USING (clinic, session_id)"
     )
     replaced = dict(con.execute(
         "SELECT file_order, count(*) FROM (SELECT file_order FROM replaced_sessions "
