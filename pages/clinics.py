@@ -36,7 +36,8 @@ if trend.empty:
 options = everything.query("filter_options")
 early = snapshot.query("early_alliance_outcome", **period, group="clinic")
 # A supervisor's figures also show other clinics' sites (as totals): they take colours too.
-colors = color_map(sorted(set(options["clinic"]) | set(options["site"]) | set(trend["group"]) | set(early["group"])))
+colors = color_map(sorted(set(options["clinic"].unique()) | set(options["site"].unique()) | set(trend["group"].unique())
+                          | set(early["group"].unique())))
 below = snapshot.setting("suppress_below")
 development = snapshot.query("alliance_development", **period, group="site")
 profiles = snapshot.query("profiles", **period, level="site")

@@ -35,7 +35,8 @@ if summary["n_pairs"] == 0:
 
 # Every clinic and site the store knows, so each keeps its colour whatever the filters leave.
 options = everything.query("filter_options")
-colors = {**color_map(set(options["clinic"].astype(str)) | set(options["site"].astype(str))), **SECTOR_COLORS}
+colors = {**color_map(set(options["clinic"].astype(str).unique()) | set(options["site"].astype(str).unique())),
+          **SECTOR_COLORS}
 
 st.caption(t("dual.intro"))
 

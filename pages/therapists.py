@@ -29,7 +29,7 @@ if funnel.empty:
 
 # Every site and clinic the store knows, so each keeps its colour whatever the filters leave.
 options = everything.query("filter_options")
-colors = color_map(set(options["clinic"].astype(str)) | set(options["site"].astype(str)))
+colors = color_map(set(options["clinic"].astype(str).unique()) | set(options["site"].astype(str).unique()))
 
 st.caption(t("therapists.intro"))
 st.info(t("therapists.caveat", n=min_clients))

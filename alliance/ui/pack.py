@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+import pandas as pd
 import streamlit as st
 
 from .. import audit, export, i18n, report, store
@@ -74,7 +75,7 @@ def pack_download(kind: str, clinic: str, therapist_id: str | None = None, *, ke
 
 def clinic_pack_download(clinics, *, key: str, page: str) -> None:
     """The clinic pack for one of the clinics the viewer sees at client level (a choice when there are several)."""
-    clinics = sorted({str(c) for c in clinics})
+    clinics = sorted({str(c) for c in pd.Series(clinics).unique()})
     if not clinics:
         return
     st.subheader(t("report.clinic.title"))
