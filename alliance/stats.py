@@ -469,24 +469,11 @@ def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> p
 # ---------------------------------------------------------------------------------------------
 
 
-def random_intercept_fit(y, X, groups) -> dict:
-    """REML fit of y = Xb + group intercept + noise, from per-group sums (exact, any group sizes).
+def random_intercept_fit_sums(n, sx, sy, XtX, Xty, yty: float) -> dict:
+    """REML fit of y = Xb + group intercept + noise, from its sufficient statistics (exact, any group sizes).
 
     Returns beta, var_group, var_resid, converged. The variance ratio is found by a bounded
     one-dimensional search; the residual variance is profiled out.
-    """
-    y, X = np.asarray(y, float), np.asarray(X, float)
-    g = np.asarray(groups, np.int64)
-    n_groups = int(g.max()) + 1
-    p = X.shape[1]
-    n = np.bincount(g, minlength=n_groups).astype(float)
-    sx = np.stack([np.bincount(g, weights=X[:, j], minlength=n_groups) for j in range(p)], axis=1)
-    sy = np.bincount(g, weights=y, minlength=n_groups)
-    return random_intercept_fit_sums(n, sx, sy, X.T @ X, X.T @ y, float(y @ y))
-
-
-def random_intercept_fit_sums(n, sx, sy, XtX, Xty, yty: float) -> dict:
-    """The REML fit of random_intercept_fit from its sufficient statistics alone.
 
     n: rows per group; sx: per-group column sums of X (groups x p); sy: per-group sums of y;
     XtX, Xty, yty: the cross-products over all rows. The model's likelihood depends on the rows

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from alliance import queries
-from alliance.charts.dual import create_wai_pairs_scatter, discrepancy_intervals
+from alliance.charts.dual import create_wai_pairs_scatter
 from alliance.store import open_reader
+from tests.references import discrepancy_intervals, wai_pair_points
 from tests.test_charts import plain
 
 # The whole store, and a period that cuts it (the sample's sessions run over several years).
@@ -42,10 +43,7 @@ def test_wai_pair_points_count_every_pair_once(con, period):
     # Summed per clinic, the points hold exactly the clinic's pairs.
     assert points.groupby("clinic")["n_pairs"].sum().to_dict() == pairs.groupby("clinic").size().to_dict()
     # And they are the pandas count of the pairs by clinic and the two means (4 decimals), in that order.
-    expected = (pairs.assign(client_wai=pairs["client_wai"].astype(float).round(4),
-                             therapist_wai=pairs["therapist_wai"].astype(float).round(4))
-                .groupby(["clinic", "client_wai", "therapist_wai"], as_index=False).size()
-                .rename(columns={"size": "n_pairs"}))
+    expected = wai_pair_points(pairs)
     assert len(points) < len(pairs), "pairs with the same means are one point"
     assert points.to_dict("records") == expected.to_dict("records")
     assert points[["client_wai", "therapist_wai"]].dtypes.eq("float64").all()
@@ -56,7 +54,8 @@ def test_the_scatter_of_the_points_is_the_scatter_of_the_pairs(con, period):
     pairs = pairs_of(con, period)
     points = queries.run(con, "wai_pair_points", period)
     colors = {"Havbris DPS": "#009E73", "Fjordklinikken": "#56B4E9"}
-    assert plain(create_wai_pairs_scatter(points, colors=colors)) == plain(create_wai_pairs_scatter(pairs, colors=colors))
+    from_pairs = plain(create_wai_pairs_scatter(wai_pair_points(pairs), colors=colors))
+    assert plain(create_wai_pairs_scatter(points, colors=colors)) == from_pairs
 
 
 @pytest.mark.parametrize("period", PERIODS)

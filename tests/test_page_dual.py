@@ -41,7 +41,7 @@ def test_the_page_counts_the_pairs_in_the_store_with_the_numbers_it_worked_out_b
                                                                                       missing_exports):
     """The page never fetches the pairs (wai_pairs); its caption and intervals are those the pairs give in pandas."""
     from alliance import i18n, queries
-    from alliance.charts.dual import discrepancy_intervals
+    from tests.references import discrepancy_intervals
     from alliance.store import open_reader
     from alliance.ui import data
 

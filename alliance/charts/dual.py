@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
-from scipy import special  # scipy.stats alone costs 1.7 s to import; stdtrit is its t.ppf
 
 from .. import i18n
 from ..i18n import t
@@ -17,8 +16,6 @@ from .common import check_columns as _check
 from .common import empty_sentence as _empty
 from .therapists import ROW_HEIGHT, extremes, rows_title, therapist_label
 
-PAIR_COLUMNS = ("clinic", "therapist_id", "client_id", "session_id", "session_number", "session_date",
-                "client_wai", "therapist_wai")
 POINT_COLUMNS = ("clinic", "client_wai", "therapist_wai", "n_pairs")
 THERAPIST_COLUMNS = ("clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai",
                      "mean_discrepancy", "correlation")
@@ -31,29 +28,13 @@ WAI_MIN, WAI_MAX = 1, 5
 MAX_MARKER_PX = 28
 
 
-def wai_pair_points(pairs: pd.DataFrame) -> pd.DataFrame:
-    """`wai_pairs` rows counted per clinic and pair of scores, as the `wai_pair_points` query gives them.
-
-    Scores are rounded to 4 decimals as the store keeps them; ordered by clinic and the two scores.
-    """
-    _check(pairs, PAIR_COLUMNS, "wai_pair_points", "wai_pairs")
-    return (pairs.assign(client_wai=pairs["client_wai"].astype(float).round(4),
-                         therapist_wai=pairs["therapist_wai"].astype(float).round(4),
-                         clinic=pairs["clinic"].astype(str))
-            .groupby(["clinic", "client_wai", "therapist_wai"], as_index=False)
-            .agg(n_pairs=("session_id", "size")))
-
-
 def create_wai_pairs_scatter(points: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
     """Client against therapist WAI-SR mean at the sessions with both forms (`wai_pair_points`), with y = x.
 
     Pairs with the same two scores in a clinic are one point whose area grows with their number
     (`n_pairs`), so thousands of pairs stay readable and the hover says how many lie behind a
-    point. Pair-level `wai_pairs` rows (no `n_pairs`) are counted into points first.
+    point.
     """
-    if isinstance(points, pd.DataFrame) and "n_pairs" not in points.columns:
-        _check(points, PAIR_COLUMNS, "create_wai_pairs_scatter", "wai_pairs")
-        points = wai_pair_points(points)
     _check(points, POINT_COLUMNS, "create_wai_pairs_scatter", "wai_pair_points")
     fig = _base(go.Figure(), legend=dict(title=dict(text=t("dual.scatter.legend")), orientation="h",
                                          yanchor="bottom", y=1.02, x=0, itemsizing="constant"))
@@ -90,28 +71,10 @@ def create_wai_pairs_scatter(points: pd.DataFrame, colors: Mapping[str, str] | N
     return fig
 
 
-def discrepancy_intervals(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Per therapist: the mean client-minus-therapist discrepancy over the pairs, its SD and 95 % t-interval.
-
-    The same interval as the development figures (mean ± t(0.975, n − 1) · sd / √n); empty
-    under 2 pairs. Vectorised over therapists, so it holds for any number of pairs.
-    """
-    _check(pairs, PAIR_COLUMNS, "discrepancy_intervals", "wai_pairs")
-    diff = pairs.assign(d=pairs["client_wai"].astype(float) - pairs["therapist_wai"].astype(float))
-    per = diff.groupby(["clinic", "therapist_id"], as_index=False).agg(
-        n=("d", "size"), mean=("d", "mean"), sd=("d", "std"))
-    dof = per["n"] - 1
-    t_975 = pd.Series(special.stdtrit(dof.where(dof >= 1).astype(float), 0.975), index=per.index)
-    half = t_975 * per["sd"] / np.sqrt(per["n"])
-    per["ci_low"] = (per["mean"] - half).round(2)
-    per["ci_high"] = (per["mean"] + half).round(2)
-    return per[["clinic", "therapist_id", "n", "sd", "ci_low", "ci_high"]]
-
-
 def create_discrepancy_by_therapist(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
     """Each therapist's mean discrepancy (`dual_perspective`), ordered, with its 95 % interval when given.
 
-    `ci_low`/`ci_high` (the query's 95 % interval, the one `discrepancy_intervals` computes) are
+    `ci_low`/`ci_high` (the query's 95 % t-interval of the mean discrepancy) are
     optional: without them the means stand alone. Points are coloured by clinic.
     """
     _check(df, THERAPIST_COLUMNS, "create_discrepancy_by_therapist", "dual_perspective")

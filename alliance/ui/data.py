@@ -104,9 +104,9 @@ class StoreSnapshot:
         """
         if build.__name__ == "<lambda>" or "<locals>" in build.__qualname__:
             raise TypeError(f"{build.__qualname__}: a cached chart needs a module-level function (its name is the key)")
-        frames = tuple(self.query(name, **params) for name, params in sources)
         if self.version is None:
             return None
+        frames = tuple(self.query(name, **params) for name, params in sources)
         key = tuple((name, tuple(sorted(params.items()))) for name, params in sources)
         return _figure(self.home, self.version, self.scope, self.settings, i18n.language(),
                        f"{build.__module__}.{build.__qualname__}", key, _plain(options), build, frames, options)
