@@ -75,6 +75,8 @@ class NestedFit:
             self.X = np.column_stack([self.X, z_mean])
             self.s_zz, self.s_zy = float(z_ss.sum()), float(zy_sp.sum())
         self.within_cov = session_cov is not None
+        self._cols = [np.ascontiguousarray(self.X[:, j]) for j in range(self.X.shape[1])]
+        self._inv_n = 1.0 / self.n
         self.n_therapists = int(self.therapist.max()) + 1 if len(self.therapist) else 0
         self.N = float(self.n.sum())
         self.C = len(self.n)
@@ -86,41 +88,101 @@ class NestedFit:
         self.method = ""
         self.note = ""
 
-    def _parts(self, theta):
-        vt, vc, ve = np.exp(theta)
-        d = vc + ve / self.n
-        w = 1.0 / d
-        s = np.bincount(self.therapist, weights=w, minlength=self.n_therapists)
-        k = 1.0 / (1.0 + vt * s)
-        return vt, vc, ve, w, k
-
     def _gls(self, theta):
-        vt, vc, ve, w, k = self._parts(theta)
-        X, y, g = self.X, self.mean, self.therapist
-        wX = w[:, None] * X
-        sum_wX = np.stack([np.bincount(g, weights=wX[:, j], minlength=self.n_therapists)
-                           for j in range(X.shape[1])], axis=1)
-        sum_wy = np.bincount(g, weights=w * y, minlength=self.n_therapists)
-        XtVX = X.T @ wX - (vt * k[:, None] * sum_wX).T @ sum_wX
-        XtVy = wX.T @ y - (vt * k * sum_wy) @ sum_wX
-        yVy = float(w @ (y * y) - (vt * k * sum_wy) @ sum_wy) + self.ssw / ve
+        """The GLS estimate at theta and the per-client and per-therapist pieces it is built from.
+
+        V^-1 on one therapist's client means is W - sigma_t^2 k w w' (W = diag(w), w = 1 / (sigma_c^2
+        + sigma_e^2 / n), k = 1 / (1 + sigma_t^2 sum(w))), so every product with V^-1 is a weighted
+        sum over clients less a correction from per-therapist sums. The columns of X are kept as
+        separate vectors: with at most three of them, plain dot products beat matrix products on
+        tall, thin arrays.
+        """
+        vt, vc, ve = np.exp(theta)
+        g, T, cols, y = self.therapist, self.n_therapists, self._cols, self.mean
+        w = 1.0 / (vc + ve * self._inv_n)
+        k = 1.0 / (1.0 + vt * np.bincount(g, weights=w, minlength=T))
+        w_cols = [w * x for x in cols]
+        sums = [np.bincount(g, weights=wx, minlength=T) for wx in w_cols]  # per therapist: sum of w x
+        wy = w * y
+        sum_y = np.bincount(g, weights=wy, minlength=T)
+        k_sums = [vt * k * sx for sx in sums]
+        p = len(cols)
+        XtVX = np.empty((p, p))
+        for a in range(p):
+            for b in range(a, p):
+                XtVX[a, b] = XtVX[b, a] = w_cols[a] @ cols[b] - k_sums[a] @ sums[b]
+        XtVy = np.array([w_cols[a] @ y - k_sums[a] @ sum_y for a in range(p)])
+        yVy = float(wy @ y - (vt * k * sum_y) @ sum_y) + self.ssw / ve
         if self.within_cov:
             XtVX[-1, -1] += self.s_zz / ve
             XtVy[-1] += self.s_zy / ve
         beta = np.linalg.solve(XtVX, XtVy)
-        return beta, XtVX, yVy - float(XtVy @ beta), (vt, vc, ve, w, k)
+        quad = yVy - float(XtVy @ beta)
+        return beta, XtVX, quad, (vt, vc, ve, w, k, sums, sum_y)
 
     def objective(self, theta) -> float:
         """-2 x restricted log-likelihood, without constants."""
+        return self.objective_and_gradient(theta, gradient=False)[0]
+
+    def objective_and_gradient(self, theta, gradient: bool = True):
+        """-2 x restricted log-likelihood and (unless gradient is False) its gradient in theta = log(variances).
+
+        The gradient is the REML score, tr(P dV) - r'V^-1 dV V^-1 r for each variance, written in
+        per-therapist sums (V is block-diagonal: D + sigma_t^2 11' per therapist on the client
+        means, sigma_e^2 I on the within-client deviations), so it costs a few more passes over
+        the clients than the value alone and spares the optimiser three evaluations per step
+        (tests/test_stats.py checks it against differences of the objective).
+        """
+        failed = (1e300, np.zeros(3))
         try:
-            beta, XtVX, quad, (vt, vc, ve, w, k) = self._gls(theta)
+            beta, XtVX, quad, (vt, vc, ve, w, k, sums, sum_y) = self._gls(theta)
         except np.linalg.LinAlgError:
-            return 1e300
+            return failed
         sign, logdet_xvx = np.linalg.slogdet(XtVX)
         if sign <= 0 or not np.isfinite(quad):
-            return 1e300
-        logdet_v = float(np.log(1.0 / w).sum() - np.log(k).sum())
-        return logdet_v + (self.N - self.C) * theta[2] + quad + logdet_xvx
+            return failed
+        logdet_v = float(-np.log(w).sum() - np.log(k).sum())
+        value = logdet_v + (self.N - self.C) * theta[2] + quad + logdet_xvx
+        if not gradient:
+            return value, None
+        try:
+            M = np.linalg.inv(XtVX)
+        except np.linalg.LinAlgError:
+            return failed
+        g, T, cols, inv_n = self.therapist, self.n_therapists, self._cols, self._inv_n
+        p = len(cols)
+        # u = V^-1 r on the client means: w (r - sigma_t^2 k R), R a therapist's sum of w r; U its
+        # per-therapist sums (k R).
+        R = sum_y - sum(b * sx for b, sx in zip(beta, sums))
+        r = self.mean - sum(b * x for b, x in zip(beta, cols))
+        u = w * (r - (vt * k * R)[g])
+        U = k * R
+        within_rss = self.ssw
+        if self.within_cov:
+            bz = beta[-1]
+            within_rss = self.ssw - 2.0 * bz * self.s_zy + bz * bz * self.s_zz
+        # V^-1 X the same way, column by column; its per-therapist sums are k times the sums of w x.
+        Z = [w * (x - (vt * k * sx)[g]) for x, sx in zip(cols, sums)]
+        Z_n = [z * inv_n for z in Z]
+        S = [k * sx for sx in sums]
+        G = np.empty((3, p, p))
+        for a in range(p):
+            for b in range(a, p):
+                G[:, a, b] = G[:, b, a] = (S[a] @ S[b], Z[a] @ Z[b], Z[a] @ Z_n[b])
+        if self.within_cov:
+            G[2, -1, -1] += self.s_zz / (ve * ve)
+        w2 = w * w
+        trace = np.array([
+            float(np.bincount(g, weights=w, minlength=T) @ k),
+            float(w.sum() - vt * (np.bincount(g, weights=w2, minlength=T) @ k)),
+            float(w @ inv_n - vt * (np.bincount(g, weights=w2 * inv_n, minlength=T) @ k) + (self.N - self.C) / ve),
+        ])
+        correction = (G * M).sum(axis=(1, 2))
+        squares = np.array([float(U @ U), float(u @ u), float(u @ (u * inv_n)) + within_rss / (ve * ve)])
+        grad = np.array([vt, vc, ve]) * (trace - correction - squares)
+        if not np.all(np.isfinite(grad)):
+            return failed
+        return value, grad
 
     def fit(self) -> "NestedFit":
         v = self.total_var
@@ -130,14 +192,19 @@ class NestedFit:
         between = max(v - ve0, v * 0.1)
         start = np.log([between / 2, between / 2, max(ve0, v * 1e-3)])
         start = np.clip(start, self.lower + 1, None)
+        # L-BFGS-B with the analytic gradient first; the derivative-free methods only if it fails.
         attempts = [("L-BFGS-B", {"ftol": 1e-12, "gtol": 1e-8}), ("Powell", {"xtol": 1e-8, "ftol": 1e-12}),
                     ("Nelder-Mead", {"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})]
         best, problems = None, []
         for method, options in attempts:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                result = optimize.minimize(self.objective, start, method=method, bounds=bounds,
-                                           options=options or None)
+                if method == "L-BFGS-B":
+                    result = optimize.minimize(self.objective_and_gradient, start, method=method, jac=True,
+                                               bounds=bounds, options=options)
+                else:
+                    result = optimize.minimize(self.objective, start, method=method, bounds=bounds,
+                                               options=options)
             ok = bool(result.success) and np.isfinite(result.fun) and result.fun < 1e299
             if caught:
                 problems.append(f"{method}: {caught[0].message}")
@@ -150,7 +217,7 @@ class NestedFit:
         self.theta = np.asarray(result.x, dtype=float)
         if not self.converged:
             self.note = "the model did not converge" + (f" ({problems[-1]})" if problems else "")
-        self.beta, XtVX, _, (vt, vc, ve, w, k) = self._gls(self.theta)
+        self.beta, XtVX, _, (vt, vc, ve, w, k, _, _) = self._gls(self.theta)
         at_zero = self.theta <= self.lower + 0.5
         self.var_therapist = 0.0 if at_zero[0] else float(vt)
         self.var_client = 0.0 if at_zero[1] else float(vc)
@@ -585,39 +652,41 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     A clinic needs at least `min_clients` clients with 2 or more ORS for its model.
     """
     period = {"start": params["start"], "end": params["end"]}
-    latest = queries.run_input(con, "model_ors_clients", period, scope, settings)
+    latest = queries.run_input(con, "model_ors_clients", period, scope, settings)  # in clinic, client order
     if latest.empty:
         return _empty(TREATMENT_RESPONSE_COLUMNS)
-    latest["expected_ors"] = np.nan
-    latest["lower_band"] = np.nan
-    latest["note"] = ""
-    for clinic, part in latest.groupby("clinic", sort=True):
-        in_clinic = (latest["clinic"] == clinic).to_numpy()
-        later = part[part["n_later"].fillna(0) > 0]
+    # Column-wise: the rows of each clinic by position (the clinics are few, the clients many).
+    size = len(latest)
+    expected_ors, lower_band = np.full(size, np.nan), np.full(size, np.nan)
+    note = np.full(size, "", dtype=object)
+    design = _response_design(latest["intake_ors"], (latest["session_number"] - latest["intake_session"]).to_numpy(float))
+    has_later = latest["n_later"].to_numpy(float) > 0
+    sums = latest[["intake_ors", "n_later", "s_t", "s_tt", "s_y", "s_ty", "s_yy"]]
+    codes, clinics = pd.factorize(latest["clinic"], sort=True)
+    for code, clinic in enumerate(clinics):
+        in_clinic = np.flatnonzero(codes == code)
+        later = sums.iloc[in_clinic[has_later[in_clinic]]]
         n_clients = len(later)
         n_rows, XtX, Xty, yty, sx = _response_sums(later)
         if n_clients < max(settings["min_clients"], _MIN_GROUPS) or n_rows < XtX.shape[0] + 2 or not full_rank(XtX):
-            latest.loc[in_clinic, "note"] = ("the clinic has too few clients with 2 or more ORS (or too little spread in them) "
-                                             "to estimate its expected response")
+            note[in_clinic] = ("the clinic has too few clients with 2 or more ORS (or too little spread in them) "
+                               "to estimate its expected response")
             continue
         fit = random_intercept_fit_sums(later["n_later"].to_numpy(float), sx, later["s_y"].to_numpy(float), XtX, Xty, yty)
         if not fit["converged"]:
-            latest.loc[in_clinic, "note"] = "the clinic's expected-response model did not converge"
+            note[in_clinic] = "the clinic's expected-response model did not converge"
             continue
         b = [float(x) for x in fit["beta"]]
         band = queries.run_input(con, "model_ors_band", {**period, "clinic": clinic, "intercept": b[0], "intake_slope": b[1],
                                                          "time_slope": b[2], "interaction": b[3]}, scope, settings)
         band = float(band.loc[0, "band"])
-        mine = latest[in_clinic]
-        expected = _response_design(mine["intake_ors"], mine["session_number"] - mine["intake_session"]) @ fit["beta"]
-        latest.loc[in_clinic, "expected_ors"] = np.round(expected, 2)
-        latest.loc[in_clinic, "lower_band"] = np.round(expected + band, 2)
-    has_two = latest["n_ors"] >= 2
-    fitted = latest["lower_band"].notna()
-    flag = pd.array([pd.NA] * len(latest), dtype="boolean")
-    mask = (has_two & fitted).to_numpy()
-    flag[mask] = (latest["ors"] < latest["lower_band"]).to_numpy()[mask]
-    latest["not_on_track"] = flag
-    latest.loc[~has_two & (latest["note"] == ""), "note"] = "only one ORS: nothing to compare yet"
-    latest = latest.sort_values(["clinic", "client_id"])
+        expected = design[in_clinic] @ fit["beta"]
+        expected_ors[in_clinic] = np.round(expected, 2)
+        lower_band[in_clinic] = np.round(expected + band, 2)
+    has_two = latest["n_ors"].to_numpy() >= 2
+    fitted = ~np.isnan(lower_band)
+    below = latest["ors"].to_numpy(float) < lower_band
+    flag = pd.arrays.BooleanArray(below, ~(has_two & fitted))  # empty where nothing is compared
+    note[~has_two & (note == "")] = "only one ORS: nothing to compare yet"
+    latest = latest.assign(expected_ors=expected_ors, lower_band=lower_band, not_on_track=flag, note=note)
     return _typed(latest, TREATMENT_RESPONSE_COLUMNS)

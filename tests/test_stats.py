@@ -41,16 +41,18 @@ class StoreBuilder:
     def __init__(self):
         self.sessions, self.forms, self.n = [], [], 0
 
-    def client(self, clinic, therapist, client, srs=(), ors=(), sector="public"):
-        """srs: one SRS total per session (None = no form); ors: one ORS total per session (None = none)."""
+    def client(self, clinic, therapist, client, srs=(), ors=(), sector="public", first=1):
+        """srs: one SRS total per session (None = no form); ors: one ORS total per session (None = none);
+        first: the first session's number (weekly from 1 January 2024 at number 1)."""
         count = max(len(srs), len(ors))
         for i in range(count):
             self.n += 1
             sid = f"S{self.n}"
             o = ors[i] if i < len(ors) else None
+            number = first + i
             self.sessions.append(session(clinic=clinic, session_id=sid, client_id=client, therapist_id=therapist,
-                                         date=(dt.date(2024, 1, 1) + dt.timedelta(days=7 * i)).isoformat(),
-                                         number=i + 1, sector=sector, ors=items(o) if o is not None else None))
+                                         date=(dt.date(2024, 1, 1) + dt.timedelta(days=7 * (number - 1))).isoformat(),
+                                         number=number, sector=sector, ors=items(o) if o is not None else None))
             s = srs[i] if i < len(srs) else None
             if s is not None:
                 self.forms.append(feedback(clinic=clinic, session_id=sid, srs=items(s)))
@@ -412,3 +414,89 @@ def test_treatment_response_from_sums_equals_the_fit_on_every_row(sample_home):
         np.testing.assert_allclose(mine["lower_band"].to_numpy(float), np.round(expected + band, 2), atol=0.011)
         checked += len(last)
     assert checked == len(got) > 100
+
+
+def test_reml_gradient_equals_differences_of_the_objective():
+    # The therapist model's optimiser uses the analytic REML gradient; at any point it must equal
+    # central differences of the objective, with and without the session covariate and the
+    # intake column, and the fit must end where the gradient vanishes.
+    from alliance.stats import NestedFit
+
+    rng = np.random.default_rng(5)
+    clients, therapists = 400, 40
+    therapist = rng.integers(0, therapists, clients)
+    n = rng.integers(1, 9, clients).astype(float)
+    mean = 30 + rng.normal(0, 2, clients) + rng.normal(0, 1.5, therapists)[therapist]
+    ss = (n - 1) * rng.gamma(2, 0.5, clients)
+    X = np.column_stack([np.ones(clients), rng.normal(0, 5, clients)])
+    session_cov = (rng.normal(0, 1, clients), (n - 1) * rng.gamma(2, 0.2, clients),
+                   (n - 1) * rng.normal(0.1, 0.3, clients))
+    for cov in (None, session_cov):
+        for design in (X[:, :1], X):
+            fit = NestedFit(n, mean, ss, therapist, design, session_cov=cov)
+            for variances in ([2.0, 3.0, 1.0], [0.01, 5.0, 0.5], [10.0, 0.1, 3.0]):
+                theta = np.log(variances)
+                value, gradient = fit.objective_and_gradient(theta)
+                assert value == fit.objective(theta)
+                h = 1e-5
+                differences = [(fit.objective(theta + h * e) - fit.objective(theta - h * e)) / (2 * h) for e in np.eye(3)]
+                np.testing.assert_allclose(gradient, differences, rtol=1e-5, atol=1e-4)
+            start_gradient = fit.objective_and_gradient(np.log([2.0, 3.0, 1.0]))[1]
+            fit.fit()
+            assert fit.converged and fit.method == "L-BFGS-B"
+            assert np.abs(fit.objective_and_gradient(fit.theta)[1]).max() < 1e-3 * np.abs(start_gradient).max()
+
+
+def _model_inputs_from_rows(con, start):
+    """model_client_srs computed from the rows in pandas: per client-therapist pair, the rated
+    sessions' sums; per client, the first ORS in the period over all their therapists."""
+    rows = con.execute("""SELECT clinic, therapist_id, client_id, session_number, session_date, session_id,
+                                 CAST(srs_total AS DOUBLE) AS srs, CAST(ors_total AS DOUBLE) AS ors
+                          FROM attended_sessions WHERE $start IS NULL OR session_date >= $start""",
+                       {"start": start}).df()
+    rows = rows.sort_values(["clinic", "client_id", "session_number", "session_date", "session_id"])
+    intake = rows.dropna(subset=["ors"]).groupby(["clinic", "client_id"])["ors"].first().rename("intake_ors")
+    rated = rows.dropna(subset=["srs"]).assign(z=lambda f: np.log(f["session_number"]))
+    keys = ["clinic", "therapist_id", "client_id"]
+    pairs = rated.groupby(keys)
+    expected = pd.DataFrame({
+        "n_rated": pairs.size(),
+        "mean_srs": pairs["srs"].mean(),
+        "ss_within": pairs["srs"].agg(lambda v: float(((v - v.mean()) ** 2).sum())),
+        "mean_log_session": pairs["z"].mean(),
+        "ss_log_session": pairs["z"].agg(lambda v: float(((v - v.mean()) ** 2).sum())),
+    })
+    expected["sp_log_session"] = rated.assign(
+        d=lambda f: (f["z"] - pairs["z"].transform("mean")) * (f["srs"] - pairs["srs"].transform("mean"))
+    ).groupby(keys)["d"].sum()
+    return expected.reset_index().merge(intake.reset_index(), on=["clinic", "client_id"], how="left")
+
+
+def _check_model_inputs(con, start):
+    got = queries.run_input(con, "model_client_srs", {"start": start, "end": None}, Scope(), {})
+    expected = _model_inputs_from_rows(con, start)
+    assert len(got) == len(expected)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected[list(got.columns)].astype(got.dtypes.to_dict()),
+                                  check_exact=False, rtol=1e-9, atol=1e-9)
+    return got
+
+
+def test_model_inputs_equal_the_sessions_summed_in_pandas(sample_home, tmp_path):
+    # model_client_srs (the therapist model's input, computed in one pass in SQL) against the rows.
+    got = _check_model_inputs(store.open_reader(sample_home), dt.date(2024, 6, 1))
+    assert len(got) > 500 and got["intake_ors"].isna().any() and got["intake_ors"].notna().any()
+    # Clients seen by two therapists: the intake is the client's first ORS in the period, whichever
+    # therapist it was given to, and a pair without a rated session has no row.
+    b = StoreBuilder()
+    b.client("Havbris DPS", "T1", "K1", srs=[30, 31, 32], ors=[None, None, None])
+    b.client("Havbris DPS", "T2", "K1", srs=[33, 34, 35], ors=[None, 15.0, 18.0], first=4)
+    b.client("Havbris DPS", "T1", "K2", srs=[28, 29], ors=[12.0, 14.0])
+    b.client("Havbris DPS", "T2", "K2", srs=[30, 36], first=3)
+    b.client("Havbris DPS", "T1", "K3", srs=[None, None], ors=[9.0, 11.0])
+    b.client("Havbris DPS", "T2", "K3", srs=[25, 27, 26], ors=[None, 13.0, None], first=3)
+    con = b.build(tmp_path)
+    got = _check_model_inputs(con, None).set_index(["therapist_id", "client_id"])
+    assert got["intake_ors"].to_dict() == {("T1", "K1"): 15.0, ("T1", "K2"): 12.0, ("T2", "K1"): 15.0,
+                                           ("T2", "K2"): 12.0, ("T2", "K3"): 9.0}
+    later = _check_model_inputs(con, dt.date(2024, 1, 8)).set_index(["therapist_id", "client_id"])
+    assert later.loc[("T1", "K2"), "intake_ors"] == 14.0 and later.loc[("T2", "K3"), "intake_ors"] == 11.0
