@@ -110,7 +110,9 @@ class SessionFailed(Exception):
 
 
 def start_server(home: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "ALLIANCE_HOME": str(home), "ALLIANCE_DATA": str(home / "no-exports")}
+    # ALLIANCE_RUN_LOG: the server writes one line per script run (alliance/ui/frame.py, timed_run).
+    env = {**os.environ, "ALLIANCE_HOME": str(home), "ALLIANCE_DATA": str(home / "no-exports"),
+           "ALLIANCE_RUN_LOG": str(log.parent / "runs.tsv")}
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -406,6 +408,17 @@ async def _drive(url: str, sessions: int, seconds: int, server_pid: int, rss: li
     return results
 
 
+def server_runs(path: Path, since: float) -> list[dict]:
+    """The server's script runs that ended after `since` (Unix time), from its run log."""
+    runs = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 4 and float(parts[0]) >= since:
+                runs.append({"page": parts[1], "seconds": float(parts[2]), "outcome": parts[3]})
+    return runs
+
+
 def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) -> dict:
     """Start a server on HOME, drive `sessions` browser users for `seconds`, and return the figures."""
     home = Path(home).resolve()
@@ -421,7 +434,7 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
         rss.append(rss_start)
         cpu_start = cpu_seconds(descendants(server.pid))
         cpu: dict = {}
-        load_wall = time.monotonic()
+        load_wall, load_started = time.monotonic(), time.time()
         results = asyncio.run(_drive(url, sessions, seconds, server.pid, rss, log.parent, cpu))
         load_wall = time.monotonic() - load_wall
         rss_end = rss_mb(server.pid)
@@ -430,6 +443,9 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
     finally:
         stop_process(server)
     wall = time.monotonic() - wall
+    runs = server_runs(log.parent / "runs.tsv", load_started)
+    done = [r for r in runs if r["outcome"] == "done"]
+    outcomes = {o: sum(r["outcome"] == o for r in runs) for o in sorted({r["outcome"] for r in runs})}
 
     steps = [s for r in results for s in r["steps"]]
     pages = [s["seconds"] for s in steps if s["kind"] == "page"]
@@ -454,6 +470,11 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
         "per_name": {n: {**_stats([s["seconds"] for s in steps if s["name"] == n]),
                          "to_finish_median_s": _stats([s["to_finish_s"] for s in steps if s["name"] == n])["median_s"]}
                      for n in names},
+        # The server's own time for each script run (its run log): what the page costs the server
+        # under this load, without the browsers' drawing and their wait for a core.
+        "server_runs": {"runs": len(runs), "outcomes": outcomes, **_stats([r["seconds"] for r in done]),
+                        "per_page": {p: _stats([r["seconds"] for r in done if r["page"] == p])
+                                     for p in sorted({r["page"] for r in done})}},
         "failed_sessions": len(failures),
         "failures": failures,
         "server_alive_at_end": server_alive,
@@ -474,6 +495,7 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
 
 def markdown(r: dict) -> str:
     f = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
+    runs = r["server_runs"]
     lines = [f"Load: {r['sessions']} sessions for {r['seconds']} s (wall {r['wall_seconds']} s), nproc {r['nproc']}",
              "",
              "| measure | value |", "| --- | ---: |",
@@ -486,6 +508,10 @@ def markdown(r: dict) -> str:
              f"| filter median (s) | {f(r['filter_median_s'])} |",
              f"| filter p95 (s) | {f(r['filter_p95_s'])} |",
              f"| first load median / max (s) | {f(r['first_load']['median_s'])} / {f(r['first_load']['max_s'])} |",
+             f"| server: one script run, median / p95 / max (s) | {f(runs['median_s'])} / {f(runs['p95_s'])} / "
+             f"{f(runs['max_s'])} |",
+             f"| server: script runs (how they ended) | {runs['runs']} ("
+             + ", ".join(f"{k} {v}" for k, v in runs["outcomes"].items()) + ") |",
              f"| failed sessions | {r['failed_sessions']} of {r['sessions']} |",
              f"| server RSS start / end / max (MB) | {r['server_rss_mb']['start']:.0f} / {r['server_rss_mb']['end']:.0f}"
              f" / {r['server_rss_mb']['max']:.0f} |",
@@ -498,6 +524,11 @@ def markdown(r: dict) -> str:
     for name, s in r["per_name"].items():
         lines.append(f"| {name} | {s['count']} | {f(s['median_s'])} | {f(s['p95_s'])} | {f(s['max_s'])} | "
                      f"{f(s['to_finish_median_s'])} |")
+    if runs["per_page"]:
+        lines += ["", "| server: script runs of a page | count | median (s) | p95 (s) | max (s) |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {page} | {v['count']} | {f(v['median_s'])} | {f(v['p95_s'])} | {f(v['max_s'])} |"
+                  for page, v in runs["per_page"].items()]
     if r["failures"]:
         lines += ["", "Failures:"] + [f"- session {k}: {v}" for k, v in sorted(r["failures"].items())]
     return "\n".join(lines)

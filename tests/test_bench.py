@@ -45,6 +45,10 @@ def test_bench_runs_every_step(tmp_path):
     load = r["load"]
     assert load["failed_sessions"] == 0, load["failures"]
     assert load["page_loads"] > 0 and load["server_alive_at_end"]
+    # the server's run log (ALLIANCE_RUN_LOG) gave its own time for the runs of the pages visited
+    runs = load["server_runs"]
+    assert runs["outcomes"].get("done", 0) > 0 and runs["median_s"] > 0
+    assert set(runs["per_page"]) <= {f"{p}.py" for p in pages} and runs["per_page"]
 
     report = out.read_text()
     for heading in ("## Machine", "## Targets", "## Ingest", "## Named queries", "## Each page's whole set of queries",

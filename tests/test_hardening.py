@@ -33,6 +33,7 @@ EXPECTED = [
     ("server", "runOnSave", False),
     ("server", "enableAgentApi", False),
     ("runner", "magicEnabled", False),
+    ("runner", "postScriptGC", False),
     ("browser", "gatherUsageStats", False),
     ("client", "toolbarMode", "minimal"),
     ("client", "showErrorDetails", "none"),

@@ -253,3 +253,22 @@ def test_messages_naming_files_are_shown_literally():
     escaped = escape_markdown(f"{name} cannot be read.")
     assert shown(escaped) == f"{name} cannot be read."
     assert not re.search(r"(?<!\\)[*\[\]<>$_]", escaped), "every Markdown character is escaped"
+
+
+# --------------------------------------------------------------------------- the server's run-time log
+
+
+def test_run_log_has_one_line_per_run_with_nothing_about_the_viewer(monkeypatch, sample_home, empty_home,
+                                                                     missing_exports, tmp_path):
+    # ALLIANCE_RUN_LOG (docs/scaling.md): the load benchmark reads the server's own time per run.
+    log = tmp_path / "runs.tsv"
+    monkeypatch.setenv("ALLIANCE_RUN_LOG", str(log))
+    started = time.time()
+    open_dashboard(monkeypatch, sample_home, missing_exports)
+    open_dashboard(monkeypatch, empty_home, missing_exports)  # no store: the page stops after its message
+    lines = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(page, outcome) for _, page, _, outcome in lines] == [("overview.py", "done"), ("overview.py", "stopped")]
+    for end, _, seconds, _ in lines:
+        assert started <= float(end) <= time.time() and 0 < float(seconds) < TIMEOUT
+    assert str(sample_home) not in log.read_text(encoding="utf-8")
+

@@ -1,9 +1,12 @@
 """What every page run starts with: the language, the shared filters, and the pages in the viewer's language."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +48,41 @@ PAGE_CONFIG = {"page_title": "Alliance Dashboard", "page_icon": str(Path(__file_
 # st.navigation), and AppTest does so on reruns. Such a page draws the frame itself
 # through `ensure`. Each script thread has its own value.
 _drawn = contextvars.ContextVar("alliance_frame_drawn", default=None)
+
+
+# The server's run-time log (ALLIANCE_RUN_LOG, docs/scaling.md): one line per script run.
+_run_page = contextvars.ContextVar("alliance_run_page", default="")
+RUN_LOG_ENV = "ALLIANCE_RUN_LOG"
+
+
+@contextlib.contextmanager
+def timed_run():
+    """Time this script run and, when ALLIANCE_RUN_LOG names a file, append one line to it.
+
+    The line is tab-separated: the end time (Unix seconds), the page's file, the run's seconds
+    on the server and how it ended (done; stopped by the page; rerun, when a newer click or
+    filter change cut it short; error). Nothing about the viewer, their filters or the data is
+    written. bench/bench_load.py reads it for the server's share of each page under load.
+    """
+    path = os.environ.get(RUN_LOG_ENV)
+    if not path:
+        yield
+        return
+    _run_page.set("")
+    started, outcome = time.perf_counter(), "error"
+    try:
+        yield
+        outcome = "done"
+    except BaseException as exc:
+        outcome = {"StopException": "stopped", "RerunException": "rerun"}.get(type(exc).__name__, "error")
+        raise
+    finally:
+        line = f"{time.time():.3f}\t{_run_page.get() or '-'}\t{time.perf_counter() - started:.4f}\t{outcome}\n"
+        try:
+            with open(path, "a", encoding="utf-8") as log:
+                log.write(line)
+        except OSError:
+            pass  # a log that cannot be written never stops a page
 
 
 def _this_run():
@@ -123,6 +161,7 @@ def navigation(pages_dir: Path, record: bool = True):
             pages.append(st.Page(path, title=t(title_key), icon=icon, default=number == 0))
             files[id(pages[-1])] = file
     page = st.navigation(pages)
+    _run_page.set(files.get(id(page), ""))
     if record:
         record_page_view(files.get(id(page), ""))  # the page is known only once st.navigation has chosen it
     return page
