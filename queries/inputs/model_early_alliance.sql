@@ -6,37 +6,26 @@
 -- only when all of them lie in the period: the early phase of treatment must be observed in the
 -- period, so a window that starts mid-treatment does not pass later sessions off as early ones.
 -- First and last ORS are the client's earliest and latest ORS total in the period, as in
--- client_outcomes. Order within a client: session_number, session_date, session_id. sector is
--- that of the client's latest attended session in the period.
-WITH period AS (
-    SELECT * FROM attended_sessions
-    WHERE ($start IS NULL OR session_date >= $start)
-      AND ($end IS NULL OR session_date <= $end)
-),
-early AS (
-    SELECT clinic, client_id, count(*) AS n_early, avg(CAST(srs_total AS DOUBLE)) AS early_alliance
-    FROM rated_sessions
-    WHERE rated_seq <= $early_sessions
-      AND ($start IS NULL OR session_date >= $start)
-      AND ($end IS NULL OR session_date <= $end)
-    GROUP BY clinic, client_id
-),
-per_client AS (
+-- client_outcomes. Order within a client: session_number, session_date, session_id, which
+-- attended_seq numbers. sector is that of the client's latest attended session in the period.
+-- One pass over the period's sessions, one row per client.
+WITH per_client AS (
     SELECT
         clinic, client_id,
-        last(sector ORDER BY session_number, session_date, session_id) AS sector,
+        arg_max(sector, attended_seq) AS sector,
         count(*) FILTER (WHERE is_rated) AS n_rated,
+        count(*) FILTER (WHERE rated_seq <= $early_sessions) AS n_early,
+        avg(CAST(srs_total AS DOUBLE)) FILTER (WHERE rated_seq <= $early_sessions) AS early_alliance,
         count(ors_total) AS n_ors,
-        CAST(first(ors_total ORDER BY session_number, session_date, session_id)
-             FILTER (WHERE ors_total IS NOT NULL) AS DOUBLE) AS first_ors,
-        CAST(last(ors_total ORDER BY session_number, session_date, session_id)
-             FILTER (WHERE ors_total IS NOT NULL) AS DOUBLE) AS last_ors
-    FROM period
+        CAST(arg_min(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS DOUBLE) AS first_ors,
+        CAST(arg_max(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS DOUBLE) AS last_ors
+    FROM attended_sessions
+    WHERE ($start IS NULL OR session_date >= $start)
+      AND ($end IS NULL OR session_date <= $end)
     GROUP BY clinic, client_id
 )
-SELECT p.clinic, p.client_id, p.sector, p.n_rated,
-       CASE WHEN e.n_early = $early_sessions THEN e.early_alliance END AS early_alliance,
-       p.n_ors, p.first_ors, p.last_ors
-FROM per_client p
-LEFT JOIN early e USING (clinic, client_id)
-ORDER BY p.clinic, p.client_id;
+SELECT clinic, client_id, sector, n_rated,
+       CASE WHEN n_early = $early_sessions THEN early_alliance END AS early_alliance,
+       n_ors, first_ors, last_ors
+FROM per_client
+ORDER BY clinic, client_id;
