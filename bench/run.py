@@ -255,6 +255,16 @@ def step_load(work: Path, n: int, sessions: int, seconds: int) -> dict:
 # ----------------------------------------------------------------------------- report
 
 
+def drawn(step: dict) -> float:
+    """A browser step's seconds from the click event the page received (the harness's seconds if it saw none)."""
+    value = step.get("from_click_s")
+    return step["seconds"] if value is None else value
+
+
+def ms_or(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.2f} s"
+
+
 def ms(seconds: float | None) -> str:
     return "–" if seconds is None else f"{seconds * 1000:,.0f} ms"
 
@@ -314,7 +324,7 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
     browser_worst = None
     if browser1:
         second = [x for x in browser1["rounds"] if x["round"] == 1]
-        browser_worst = max(second, key=lambda x: x["seconds"])
+        browser_worst = max(second, key=drawn)
     load = r.get("load")
     serverb = r["browser"].get(big)
     ing1 = r["ingest"].get(one, {})
@@ -346,13 +356,16 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
     row("DuckDB path against pandas over the files, 1M, cold", "at least 5×",
         f"{ratio:.1f}×" if ratio else "–", ratio, TARGETS["pandas_ratio_1m"], higher=True)
     row("page drawn in the browser, 1M (slowest page, first visit)", "under 2 s",
-        f"{browser_worst['seconds']:.2f} s ({browser_worst['page']})" if browser_worst else "–",
-        browser_worst["seconds"] if browser_worst else None, TARGETS["browser_1m"])
+        f"{drawn(browser_worst):.2f} s from the click ({browser_worst['page']}; "
+        f"{browser_worst['seconds']:.2f} s with the harness's wait)" if browser_worst else "–",
+        drawn(browser_worst) if browser_worst else None, TARGETS["browser_1m"])
     if load:
         failed = load["failed_sessions"]
         p95 = load["page_p95_s"]
         lines.append(f"| {load['sessions']} concurrent browser sessions, {size_label(r['load_size'])} | p95 under 3 s, no failed session | "
-                     f"page p95 {p95:.2f} s, median {load['page_median_s']:.2f} s; {failed} failed | "
+                     f"page p95 {p95:.2f} s, median {load['page_median_s']:.2f} s (from the click event: p95 "
+                     f"{ms_or(load.get('page_from_click_p95_s'))}, median {ms_or(load.get('page_from_click_median_s'))});"
+                     f" {failed} failed | "
                      f"{'met' if p95 is not None and p95 < 3 and not failed else '**missed**'} |")
     if serverb:
         row(f"server memory, {size_label(big)}, after every page", "under 1.5 GB",
@@ -438,17 +451,22 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
                   "One Chromium (Playwright) against one server; each page from the click until Streamlit has "
                   "finished the run and every chart has drawn. Round 1 is the first visit of each page on a new "
                   "server process: nothing in its memory, the build's model results on disk from the query step "
-                  "(as after any earlier visit to this build). Round 2 is from cache.", "",
+                  "(as after any earlier visit to this build). Round 2 is from cache. *From the click*: from the "
+                  "click (the click event's timeStamp: when the browser took the input) until drawn, on the page's "
+                  "own clock, as a user experiences it. *Harness*: "
+                  "from Playwright's click() call, which first waits until the link is visible and stable (0.1–1 s "
+                  "on a busy renderer) before it clicks.", "",
                   f"First load of the Overview in a new browser: {x['first_load_s']:.2f} s. Server memory: "
                   f"{x['rss_start_mb']:,.0f} MB at start, {x['rss_end_mb']:,.0f} MB at the end, "
                   f"{x['rss_peak_mb']:,.0f} MB at most.", "",
-                  "| page | round 1 | round 2 | charts |", "| --- | ---: | ---: | ---: |"]
+                  "| page | round 1, from the click | round 1, harness | round 2, from the click | round 2, harness "
+                  "| charts |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
         pages = [y["page"] for y in x["rounds"] if y["round"] == 1]
         for page in pages:
             a = next(y for y in x["rounds"] if y["round"] == 1 and y["page"] == page)
             b = next((y for y in x["rounds"] if y["round"] == 2 and y["page"] == page), None)
-            lines.append(f"| {page} | {a['seconds']:.2f} s | {b['seconds']:.2f} s | {a['charts']} |" if b else
-                         f"| {page} | {a['seconds']:.2f} s | – | {a['charts']} |")
+            second = f"{drawn(b):.2f} s | {b['seconds']:.2f} s" if b else "– | –"
+            lines.append(f"| {page} | {drawn(a):.2f} s | {a['seconds']:.2f} s | {second} | {a['charts']} |")
         lines.append("")
 
     # ---- load

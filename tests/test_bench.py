@@ -41,11 +41,14 @@ def test_bench_runs_every_step(tmp_path):
     browser = r["browser"]["2000"]
     assert {x["page"] for x in browser["rounds"]} >= {"Clinics", "Therapists", "Overview"}
     assert browser["rss_peak_mb"] > 0
+    # each page is also timed from the click the page received, which comes after the harness's call
+    assert all(x["from_click_s"] is not None and 0 < x["from_click_s"] <= x["seconds"] + 0.05 for x in browser["rounds"])
 
     load = r["load"]
     assert load["failed_sessions"] == 0, load["failures"]
     assert load["page_loads"] > 0 and load["server_alive_at_end"]
     # the server's run log (ALLIANCE_RUN_LOG) gave its own time for the runs of the pages visited
+    assert load["page_from_click_median_s"] is not None and load["page_from_click_median_s"] <= load["page_median_s"] + 0.05
     runs = load["server_runs"]
     assert runs["outcomes"].get("done", 0) > 0 and runs["median_s"] > 0
     assert set(runs["per_page"]) <= {f"{p}.py" for p in pages} and runs["per_page"]
