@@ -100,7 +100,8 @@ class NestedFit:
         vt, vc, ve = np.exp(theta)
         g, T, cols, y = self.therapist, self.n_therapists, self._cols, self.mean
         w = 1.0 / (vc + ve * self._inv_n)
-        k = 1.0 / (1.0 + vt * np.bincount(g, weights=w, minlength=T))
+        s = np.bincount(g, weights=w, minlength=T)  # per therapist: sum of w
+        k = 1.0 / (1.0 + vt * s)
         w_cols = [w * x for x in cols]
         sums = [np.bincount(g, weights=wx, minlength=T) for wx in w_cols]  # per therapist: sum of w x
         wy = w * y
@@ -118,7 +119,7 @@ class NestedFit:
             XtVy[-1] += self.s_zy / ve
         beta = np.linalg.solve(XtVX, XtVy)
         quad = yVy - float(XtVy @ beta)
-        return beta, XtVX, quad, (vt, vc, ve, w, k, sums, sum_y)
+        return beta, XtVX, quad, (vt, vc, ve, w, k, s, sums, sum_y)
 
     def objective(self, theta) -> float:
         """-2 x restricted log-likelihood, without constants."""
@@ -135,7 +136,7 @@ class NestedFit:
         """
         failed = (1e300, np.zeros(3))
         try:
-            beta, XtVX, quad, (vt, vc, ve, w, k, sums, sum_y) = self._gls(theta)
+            beta, XtVX, quad, (vt, vc, ve, w, k, s, sums, sum_y) = self._gls(theta)
         except np.linalg.LinAlgError:
             return failed
         sign, logdet_xvx = np.linalg.slogdet(XtVX)
@@ -173,7 +174,7 @@ class NestedFit:
             G[2, -1, -1] += self.s_zz / (ve * ve)
         w2 = w * w
         trace = np.array([
-            float(np.bincount(g, weights=w, minlength=T) @ k),
+            float(s @ k),
             float(w.sum() - vt * (np.bincount(g, weights=w2, minlength=T) @ k)),
             float(w @ inv_n - vt * (np.bincount(g, weights=w2 * inv_n, minlength=T) @ k) + (self.N - self.C) / ve),
         ])
@@ -217,7 +218,7 @@ class NestedFit:
         self.theta = np.asarray(result.x, dtype=float)
         if not self.converged:
             self.note = "the model did not converge" + (f" ({problems[-1]})" if problems else "")
-        self.beta, XtVX, _, (vt, vc, ve, w, k, _, _) = self._gls(self.theta)
+        self.beta, XtVX, _, (vt, vc, ve, w, _, s, _, _) = self._gls(self.theta)
         at_zero = self.theta <= self.lower + 0.5
         self.var_therapist = 0.0 if at_zero[0] else float(vt)
         self.var_client = 0.0 if at_zero[1] else float(vc)
@@ -228,7 +229,6 @@ class NestedFit:
         r = self.mean - self.X @ self.beta
         sum_wr = np.bincount(self.therapist, weights=w * r, minlength=self.n_therapists)
         vt_used = self.var_therapist
-        s = np.bincount(self.therapist, weights=w, minlength=self.n_therapists)
         k = 1.0 / (1.0 + vt_used * s)
         self.blup = vt_used * k * sum_wr
         self.pev = vt_used * k + k * k * self.beta_cov[0, 0]

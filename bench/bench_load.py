@@ -43,6 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from alliance.localserver import descendants, free_port, rss_mb, stop_process, wait_healthy  # noqa: E402
+
+# A page step is also timed from the click event the page received (bench_pages.py's clock), without
+# Playwright's wait for the link to be visible and stable, which on a renderer starved of CPU is part
+# of what the harness adds.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_pages import CLICK_CLOCK, FROM_CLICK  # noqa: E402
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 30_000  # every browser wait
@@ -91,13 +97,6 @@ window.__stFinished = 0;
   };
 })();
 """
-# The page's own clock of each click (as in bench_pages.py): a page step is also timed from the click
-# event the page received, without Playwright's wait for the link to be visible and stable, which on
-# a renderer starved of CPU is part of what the harness adds.
-CLICK_CLOCK = ("window.__allianceClicks = [];"
-               " document.addEventListener('click', (e) => window.__allianceClicks.push(e.timeStamp), true);")
-FROM_CLICK = ("() => { const c = window.__allianceClicks || [];"
-              " return c.length ? (performance.now() - c[c.length - 1]) / 1000 : null; }")
 SETTLED = """([before, oldTitle]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!(window.__stFinished > before && app && app.dataset.testScriptState === 'notRunning')) return false;

@@ -32,13 +32,16 @@ PAGES = ["Clinics", "Therapists", "Supervision", "Dual perspective", "Feedback",
 # waits until the link is visible, stable and receives events (two animation frames of a steady
 # layout), which takes 0.1-1 s on a busy renderer before any click happens; "seconds" keeps that
 # wait in, "from_click_s" starts at the click event.
+# bench_load.py times its page steps with the same two scripts.
 CLICK_CLOCK = ("window.__allianceClicks = [];"
                " document.addEventListener('click', (e) => window.__allianceClicks.push(e.timeStamp), true);")
+FROM_CLICK = ("() => { const c = window.__allianceClicks || [];"
+              " return c.length ? (performance.now() - c[c.length - 1]) / 1000 : null; }")
 
 
 def from_click(page) -> float | None:
     """Seconds from the page's last click (its event's timeStamp) until now, on the page's clock; None if none."""
-    return page.evaluate("() => { const c = window.__allianceClicks || []; return c.length ? (performance.now() - c[c.length - 1]) / 1000 : null; }")
+    return page.evaluate(FROM_CLICK)
 
 
 def settled(page) -> None:
