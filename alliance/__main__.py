@@ -68,7 +68,7 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _report_text(report: IngestReport, verb: str) -> str:
+def _report_text(report: IngestReport, verb: str, models: dict | None = None) -> str:
     lines = []
     by_file: dict[str, list[tuple]] = {}
     for r in report.rejects:
@@ -96,15 +96,20 @@ def _report_text(report: IngestReport, verb: str) -> str:
         lines.append("No export files found.")
     if verb == "ingest":
         lines.append("Store updated." if report.changed else "Nothing new: the store is unchanged.")
+    if models is not None:
+        lines.append(models["message"])
     return "\n".join(lines) + "\n"
 
 
-def _report_json(report: IngestReport) -> str:
+def _report_json(report: IngestReport, models: dict | None = None) -> str:
     files = [{k: getattr(f, k) for k in ("file", "kind", "status", "rows_read", "rows_loaded", "rows_quarantined",
                                          "rows_duplicate", "rows_orphan", "rows_replaced", "message", "unmapped")}
              for f in report.files]
     rejects = [{"file": r[0], "row": r[1], "column": r[2], "reason": r[3]} for r in report.rejects]
-    return json.dumps({"files": files, "rejects": rejects}, ensure_ascii=False, indent=1) + "\n"
+    out = {"files": files, "rejects": rejects}
+    if models is not None:
+        out["models"] = models
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 
 
 def cmd_ingest(args) -> int:
@@ -112,9 +117,68 @@ def cmd_ingest(args) -> int:
         if args.progress:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-    report = ingest(data_dir(args.data), home_dir(args.home), progress=progress)
-    sys.stdout.write(_report_json(report) if args.format == "json" else _report_text(report, "ingest"))
+    home = home_dir(args.home)
+    report = ingest(data_dir(args.data), home, progress=progress)
+    models = _warm_models(home, args) if report.changed else None
+    sys.stdout.write(_report_json(report, models) if args.format == "json" else _report_text(report, "ingest", models))
     return report.exit_code
+
+
+def _warm_scopes(home: Path) -> list:
+    """The scopes whose default view is computed ahead: everything (the admin, or the dashboard without
+    login) and each supervisor's clinics in the access file. A therapist's caseload is small enough to
+    compute on their first visit; an unreadable access file only leaves the supervisors out."""
+    from . import access
+    from .scope import EVERYTHING
+
+    scopes = [EVERYTHING]
+    path = access.access_path(home)
+    if path.is_file():
+        try:
+            entries = access.load_access(path).entries
+        except access.AccessError:
+            entries = ()
+        for entry in entries:
+            if entry.role == "supervisor" and entry.scope() not in scopes:
+                scopes.append(entry.scope())
+    return scopes
+
+
+def _warm_models(home: Path, args) -> dict:
+    """After a new build: compute the default view's models into the cache beside the build, so the
+    dashboard's first visitor does not wait for them (queries.WARM_UP). Never fails the ingest: a
+    problem here only means the first visitor computes them, and the report says so in one sentence."""
+    import time
+
+    if args.no_models:
+        return {"seconds": None, "scopes": 0, "message": "Models not computed ahead (--no-models)."}
+    if getattr(args, "progress", False):
+        print("[100%] Computing the default view's models", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        settings = load_settings(home)
+        scopes = _warm_scopes(home)
+        con = open_reader(home)
+        if con is None:
+            return {"seconds": None, "scopes": 0, "message": "Models not computed ahead: the store has no build."}
+        try:
+            for scope in scopes:
+                queries.warm_models(con, scope, settings)
+        finally:
+            con.close()
+    except (SettingsError, StoreError, queries.QueryError) as exc:
+        return {"seconds": None, "scopes": 0,
+                "message": f"Models not computed ahead: {exc} The dashboard's first visitor computes them."}
+    except Exception as exc:  # noqa: BLE001 - the build stands; only the head start is lost
+        if args.debug:
+            traceback.print_exc()
+        return {"seconds": None, "scopes": 0,
+                "message": f"Models not computed ahead ({type(exc).__name__}); the dashboard's first visitor "
+                           "computes them."}
+    seconds = time.perf_counter() - started
+    views = "the default view" if len(scopes) == 1 else f"the default view of {len(scopes)} scopes"
+    return {"seconds": round(seconds, 2), "scopes": len(scopes),
+            "message": f"Models for {views} computed ahead in {seconds:.1f} s."}
 
 
 def _mapping_for(args, paths: list[Path]) -> object:
@@ -155,8 +219,10 @@ def cmd_query(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    report = rebuild(home_dir(args.home))
-    sys.stdout.write(_report_json(report) if args.format == "json" else _report_text(report, "rebuild"))
+    home = home_dir(args.home)
+    report = rebuild(home)
+    models = _warm_models(home, args)
+    sys.stdout.write(_report_json(report, models) if args.format == "json" else _report_text(report, "rebuild", models))
     return report.exit_code
 
 
@@ -299,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="read the exports folder into the store")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--progress", action="store_true", help="print progress to standard error")
+    p.add_argument("--no-models", action="store_true",
+                   help="do not compute the default view's models after a new build (the first visitor then does)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("check", parents=[common], help="validate files without storing anything")
@@ -314,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rebuild", parents=[common], help="rebuild the store from the archive alone")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--no-models", action="store_true",
+                   help="do not compute the default view's models after the build (the first visitor then does)")
     p.set_defaults(func=cmd_rebuild)
 
     p = sub.add_parser("settings", parents=[common], help="print the settings in force for the home folder")

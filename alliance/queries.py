@@ -413,6 +413,24 @@ def run(
     return _execute(con, name, params, scope, settings, lambda cur: cur.df())
 
 
+# The models the pages ask for with the default view (no period chosen). They are computed
+# at the end of every command-line ingest and rebuild (alliance/__main__.py), and in the
+# dashboard's background when a viewer's scope first meets a build (alliance/ui/data.py),
+# so a first visit finds them in the model cache beside the build.
+WARM_UP = (
+    ("caseload_flags", {}),
+    ("early_alliance_outcome", {"group": "clinic"}),
+    ("therapist_effects", {"adjust": "none"}),
+    ("therapist_icc", {"adjust": "none"}),
+)
+
+
+def warm_models(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict | None) -> None:
+    """Compute (or read back) the default view's models for one scope into the model cache."""
+    for name, params in WARM_UP:
+        run(con, name, params, scope, settings)
+
+
 def run_for_export(
     con: duckdb.DuckDBPyConnection,
     name: str,

@@ -136,6 +136,14 @@ def input_mb(folder: Path) -> float:
 # ----------------------------------------------------------------------------- steps
 
 
+def _models_seconds(run: dict) -> float | None:
+    """The part of an ingest or rebuild spent computing the default view's models (its JSON report)."""
+    try:
+        return json.loads(run["stdout"]).get("models", {}).get("seconds")
+    except ValueError:
+        return None
+
+
 def step_ingest(work: Path, n: int) -> dict:
     out = {}
     for layout in ("csv", "parquet"):
@@ -143,15 +151,15 @@ def step_ingest(work: Path, n: int) -> dict:
         home = work / "homes" / f"{size_label(n)}-{layout}"
         shutil.rmtree(home, ignore_errors=True)
         log(f"ingest {size_label(n)} {layout}")
-        first = timed([PY, "-m", "alliance", "ingest", "--home", str(home), "--data", str(data)])
+        first = timed([PY, "-m", "alliance", "ingest", "--home", str(home), "--data", str(data), "--format", "json"])
         if first["code"] not in (0, 1):
             raise SystemExit(f"ingest failed: {first['stderr'][-2000:]}")
         row = {"input_mb": input_mb(data), "ingest_s": first["seconds"], "ingest_peak_mb": first["peak_mb"],
-               "generate": json.loads((data / ".complete").read_text())}
+               "models_s": _models_seconds(first), "generate": json.loads((data / ".complete").read_text())}
         if layout == "parquet":
             log(f"rebuild {size_label(n)}")
-            again = timed([PY, "-m", "alliance", "rebuild", "--home", str(home)])
-            row.update(rebuild_s=again["seconds"], rebuild_peak_mb=again["peak_mb"])
+            again = timed([PY, "-m", "alliance", "rebuild", "--home", str(home), "--format", "json"])
+            row.update(rebuild_s=again["seconds"], rebuild_peak_mb=again["peak_mb"], rebuild_models_s=_models_seconds(again))
             row["store_mb"] = (home / "alliance.duckdb").resolve().stat().st_size / 1e6
         else:
             shutil.rmtree(home, ignore_errors=True)  # the Parquet store serves every later step
@@ -315,9 +323,9 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         return info[key], page
 
     cold1, cold1_page = worst_page(q1, "cold_s")
-    restart1, restart1_page = worst_page(q1, "restart_s")
+    built1, built1_page = worst_page(q1, "built_s")
     coldb, coldb_page = worst_page(qb, "cold_s")
-    restartb, restartb_page = worst_page(qb, "restart_s")
+    builtb, builtb_page = worst_page(qb, "built_s")
     cached1, cached1_page = worst_page(q1, "cached_s")
     ratio = (pandas1["pandas"]["cold_s"] / pandas1["duckdb"]["cold_s"]) if pandas1 else None
     browser1 = r["browser"].get(one)
@@ -338,15 +346,15 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         ing1.get("csv", {}).get("ingest_s"), TARGETS["ingest_csv_1m"])
     row("ingest, same, Parquet", "under 8 s", s1(ing1.get("parquet", {}).get("ingest_s")),
         ing1.get("parquet", {}).get("ingest_s"), TARGETS["ingest_parquet_1m"])
-    row("every page's queries, 1M, cold (models computed)", "under 300 ms", f"{ms(cold1)} ({cold1_page})",
-        cold1, TARGETS["page_cold_1m"])
-    row("every page's queries, 1M, cold (after a server restart)", "under 300 ms",
-        f"{ms(restart1)} ({restart1_page})", restart1, TARGETS["page_cold_1m"])
+    row("every page's queries, 1M, cold: first visit after a new build or a restart (the models the ingest "
+        "computed, read from disk)", "under 300 ms", f"{ms(built1)} ({built1_page})", built1, TARGETS["page_cold_1m"])
+    row("every page's queries, 1M, cold: a period or scope nobody has opened (models computed)", "under 300 ms",
+        f"{ms(cold1)} ({cold1_page})", cold1, TARGETS["page_cold_1m"])
     if big != one:
-        row(f"every page's queries, {size_label(big)}, cold (models computed)", "under 2 s",
-            f"{ms(coldb)} ({coldb_page})", coldb, TARGETS["page_cold_10m"])
-        row(f"every page's queries, {size_label(big)}, cold (after a server restart)", "under 2 s",
-            f"{ms(restartb)} ({restartb_page})", restartb, TARGETS["page_cold_10m"])
+        row(f"every page's queries, {size_label(big)}, cold: first visit after a new build or a restart",
+            "under 2 s", f"{ms(builtb)} ({builtb_page})", builtb, TARGETS["page_cold_10m"])
+        row(f"every page's queries, {size_label(big)}, cold: a period or scope nobody has opened (models computed)",
+            "under 2 s", f"{ms(coldb)} ({coldb_page})", coldb, TARGETS["page_cold_10m"])
     row("a page's queries re-run from cache, 1M", "under 50 ms", f"{ms(cached1)} ({cached1_page})",
         cached1, TARGETS["page_cached"])
     if q1:
@@ -373,13 +381,16 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
     lines.append("")
 
     # ---- ingest
-    lines += ["## Ingest", "", "Each in its own process on a new home folder; peak memory is that process's.", "",
-              "| sessions | layout | input MB | generate s | ingest s | peak MB | rebuild s | rebuild peak MB | store MB |",
-              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += ["## Ingest", "", "Each in its own process on a new home folder; peak memory is that process's. "
+              "*Ingest s* and *rebuild s* include computing the default view's models for the new build "
+              "(*of which models*, from the command's report), so that the first visitor does not wait for them.", "",
+              "| sessions | layout | input MB | generate s | ingest s | of which models s | peak MB | rebuild s | "
+              "rebuild peak MB | store MB |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n in sizes:
         for layout, x in r["ingest"].get(n, {}).items():
             lines.append(f"| {n:,} | {layout} | {x['input_mb']:,.0f} | {x['generate']['seconds']:.1f} | "
-                         f"{x['ingest_s']:.1f} | {x['ingest_peak_mb']:,.0f} | "
+                         f"{x['ingest_s']:.1f} | {s1(x.get('models_s')).removesuffix(' s')} | {x['ingest_peak_mb']:,.0f} | "
                          f"{s1(x.get('rebuild_s')).removesuffix(' s')} | "
                          f"{x.get('rebuild_peak_mb', float('nan')):,.0f} | {x.get('store_mb', float('nan')):,.0f} |")
     lines.append("")
@@ -404,9 +415,10 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
     # ---- pages
     lines += ["## Each page's whole set of queries", "",
               "Recorded by running each page (AppTest, local admin, no filters), then replayed in a new process per "
-              "page. *Cold, models computed*: the build's model cache removed, so the first visitor after a new "
-              "build waits for the models. *Cold, restart*: a new process and connection, the model results the "
-              "build's first visit wrote to disk kept. *Cached*: the same set through the dashboard's page "
+              "page. *Cold, after build*: a new process and connection, the model cache beside the build as "
+              "the ingest left it (the ingest computes the default view's models), which is also what a "
+              "restarted server finds. *Cold, models computed*: the model cache removed, so every model is "
+              "computed, as for a period or scope nobody has opened since the build. *Cached*: the same set through the dashboard's page "
               "cache (`alliance.ui.data._query`), second time. *Script*: the page's whole script re-run with every "
               "query and chart cached (AppTest, median of 5).", ""]
     for n in sizes:
@@ -414,12 +426,12 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         if not q:
             continue
         lines += [f"### {n:,} sessions", "",
-                  "| page | queries | cold, models computed | slowest | cold, restart | slowest | cached | script |",
+                  "| page | queries | cold, after build | slowest | cold, models computed | slowest | cached | script |",
                   "| --- | ---: | ---: | --- | ---: | --- | ---: | ---: |"]
         for page, x in q["pages"].items():
-            lines.append(f"| {page} | {x['queries']} | {ms(x['cold_s'])} | {x['cold_slowest']} "
-                         f"{ms(x['cold_slowest_s'])} | {ms(x['restart_s'])} | {x['restart_slowest']} "
-                         f"{ms(x['restart_slowest_s'])} | {x['cached_s'] * 1000:.1f} ms | {ms(x['script_rerun_s'])} |")
+            lines.append(f"| {page} | {x['queries']} | {ms(x['built_s'])} | {x['built_slowest']} "
+                         f"{ms(x['built_slowest_s'])} | {ms(x['cold_s'])} | {x['cold_slowest']} "
+                         f"{ms(x['cold_slowest_s'])} | {x['cached_s'] * 1000:.1f} ms | {ms(x['script_rerun_s'])} |")
         lines.append("")
 
     # ---- pandas

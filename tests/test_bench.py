@@ -27,6 +27,8 @@ def test_bench_runs_every_step(tmp_path):
     ingest = r["ingest"]["2000"]
     assert set(ingest) == {"csv", "parquet"} and ingest["parquet"]["rebuild_s"] > 0
     assert all(x["ingest_peak_mb"] > 0 for x in ingest.values())
+    # the ingest and the rebuild computed the default view's models, and said how long that took
+    assert all(x["models_s"] > 0 for x in ingest.values()) and ingest["parquet"]["rebuild_models_s"] > 0
 
     queries = r["queries"]["2000"]
     assert {x["name"] for x in queries["named"]} >= {"alliance_trend", "therapist_effects", "caseload_flags"}
@@ -34,6 +36,11 @@ def test_bench_runs_every_step(tmp_path):
     assert set(pages) == {"overview", "clinics", "therapists", "supervision", "dual_perspective", "feedback", "data",
                           "methods", "audit"}
     assert "therapist_effects" in pages["therapists"]["names"] and pages["clinics"]["charts"] == 5
+    assert all(x["built_s"] > 0 and x["cold_s"] > 0 for x in pages.values())
+    # the first visit after the build replays with the models the ingest wrote, one file per model
+    kept = work / "homes" / "2k-parquet" / ".bench-ingest-models" / "models"
+    assert {p.name.split("-")[0] for p in kept.iterdir()} == {
+        "caseload_flags", "treatment_response", "therapist_effects", "therapist_icc", "early_alliance_outcome"}
 
     pandas = r["pandas"]["2000"]
     assert pandas["agree"] and all(v is None for v in pandas["agree"].values()), pandas["agree"]

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,68 @@ def test_non_ascii_survives_into_every_output_format(clean, tmp_path):
     con = open_reader(home)
     assert con.execute("SELECT comment FROM feedback WHERE comment IS NOT NULL").fetchall() == [("Bra, takk æøå 🙂",)]
     con.close()
+
+
+def _cache_files(home: Path) -> dict[str, int]:
+    """The model results beside the current build: file name -> inode (a recomputed result is a new file)."""
+    return {p.name: p.stat().st_ino for p in (home / "cache").glob("*/*.parquet")}
+
+
+def test_ingest_computes_the_default_view_models_that_the_dashboard_then_reads(sample_data, tmp_path):
+    import pandas as pd
+
+    from alliance import access, queries, store
+    from alliance.scope import EVERYTHING
+    from alliance.settings import load_settings
+    from alliance.ui import data
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "access.toml").write_text(
+        '[[user]]\nemail = "admin@clinic.no"\nrole = "admin"\n\n'
+        '[[user]]\nemail = "kari@clinic.no"\nrole = "supervisor"\nclinics = ["Havbris DPS"]\n\n'
+        '[[user]]\nemail = "ola@clinic.no"\nrole = "therapist"\nclinic = "Havbris DPS"\ntherapist_id = "HB-T01"\n',
+        encoding="utf-8")
+    r = cli("ingest", "--data", sample_data, "--home", home)
+    assert r.returncode in (0, 1), r.stderr
+    assert "Models for the default view of 2 scopes computed ahead in" in r.stdout
+    written = _cache_files(home)
+    assert len(written) == 2 * (len(queries.WARM_UP) + 1)  # caseload_flags also keeps treatment_response
+    supervisor = access.load_access(home / "access.toml").entry("kari@clinic.no").scope()
+    # The pages' own requests, through the dashboard's cache, find every model on disk: no file is written again.
+    # The same results as computed afresh: a copy of the home without the model cache.
+    fresh = tmp_path / "fresh"
+    shutil.copytree(home, fresh, symlinks=True, ignore=shutil.ignore_patterns("cache"))
+    version, settings = store.store_version(home), tuple(sorted(load_settings(home).items()))
+    queries._MODEL_CACHE.clear()
+    for scope in (EVERYTHING, supervisor):
+        for name, params in queries.WARM_UP:
+            page_params = tuple(sorted({"start": None, "end": None, **params}.items()))
+            frame = data._query(str(home), version, name, page_params, scope, settings)
+            computed = queries.run(store.open_reader(fresh), name, dict(page_params), scope, dict(settings))
+            assert len(frame) > 0
+            pd.testing.assert_frame_equal(frame, computed)
+    assert _cache_files(home) == written
+    assert len(_cache_files(fresh)) == len(written)
+
+
+def test_ingest_without_models_and_a_failed_head_start_leave_the_ingest_as_it_is(clean, tmp_path):
+    home = tmp_path / "home"
+    r = cli("ingest", "--data", clean, "--home", home, "--no-models")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "Models not computed ahead (--no-models)."
+    assert not list((home / "cache").glob("*/*.parquet"))
+    (home / "settings.toml").write_text("srs_cutoff = 'low'\n", encoding="utf-8")
+    r = cli("rebuild", "--home", home, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    models = json.loads(r.stdout)["models"]
+    assert models["seconds"] is None and models["message"].startswith("Models not computed ahead: ")
+    assert "settings.toml" in models["message"] and models["message"].endswith("The dashboard's first visitor computes them.")
+    assert not list((home / "cache").glob("*/*.parquet"))
+    (home / "settings.toml").unlink()
+    r = cli("rebuild", "--home", home)
+    assert r.returncode == 0, r.stderr
+    assert "Models for the default view computed ahead in" in r.stdout.splitlines()[-1]
+    assert list((home / "cache").glob("*/*.parquet"))
+    r = cli("query", "files", "--home", home, "--format", "csv")  # the store stands after every rebuild
+    assert r.returncode == 0 and "sessions_1.csv" in r.stdout

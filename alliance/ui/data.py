@@ -28,15 +28,6 @@ from . import state
 # Where the router keeps the sidebar filters as a scope for this run (see alliance/ui/filters.py).
 FILTER_SCOPE_KEY = "filter_scope"
 
-# The models the pages ask for with the default view (no period chosen), computed in the
-# background when a viewer's scope first meets a build, so a first visit finds them cached.
-WARM_UP = (
-    ("caseload_flags", {}),
-    ("early_alliance_outcome", {"group": "clinic"}),
-    ("therapist_effects", {"adjust": "none"}),
-    ("therapist_icc", {"adjust": "none"}),
-)
-
 log = logging.getLogger(__name__)
 
 # A first session may wait this long for another session's ingest before giving up.
@@ -140,8 +131,7 @@ def _warm_up(home: str, version: str, scope: Scope, settings: tuple) -> threadin
         try:
             from .. import charts  # noqa: F401  (the chart modules' imports, a second on a fresh server)
 
-            for name, params in WARM_UP:
-                queries.run(con, name, params, scope, dict(settings))
+            queries.warm_models(con, scope, dict(settings))
         except Exception as exc:  # a failed warm-up only means the page computes it itself
             log.warning("Warming the model cache failed: %s", type(exc).__name__)
 
