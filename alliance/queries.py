@@ -18,6 +18,7 @@ several queries share (a definition written once), put after the scope's.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ def scope_shape(scope: Scope) -> tuple[bool, bool, bool]:
 # A text parameter (an id, a search word) is bound as a value, never spliced into SQL; the
 # limit only keeps a pasted page of text from becoming a query.
 MAX_TEXT_PARAM = 200
+LIST_TYPES = ("texts", "numbers")  # list parameters of the models' input queries (queries/inputs/)
 
 
 class QueryError(ValueError):
@@ -90,11 +92,13 @@ class QueryError(ValueError):
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str  # date | choice | integer | number | text
+    type: str  # date | choice | integer | number | text; texts | numbers (lists, for model inputs only)
     choices: tuple[str, ...] = ()
     default: str | None = None
 
     def parse(self, raw: str, query: str):
+        if self.type in LIST_TYPES:
+            raise QueryError(f"Parameter {self.name} of {query} is a list that only the models pass.")
         if self.type == "date":
             try:
                 return dt.date.fromisoformat(raw.strip())
@@ -199,7 +203,7 @@ def _parse_query(path: Path) -> Query:
             uses = tuple(x.strip() for x in u.group(1).split(",") if x.strip())
         elif m:
             name, spec, default = m.groups()
-            if spec in ("date", "integer", "number", "text"):
+            if spec in ("date", "integer", "number", "text", *LIST_TYPES):
                 params.append(Param(name, spec, default=default))
             else:
                 params.append(Param(name, "choice", tuple(spec.split("|")), default))
@@ -320,6 +324,19 @@ def _with_ctes(sql: str, fragments: list[tuple[str, str]], tables: dict[str, str
     return f"WITH {ctes}\n{body}"
 
 
+def _checked_list(p: Param, query: str, value) -> list:
+    """A list parameter: a list or tuple of text (each at most MAX_TEXT_PARAM characters) or of finite numbers."""
+    if not isinstance(value, (list, tuple)):
+        raise QueryError(f"Parameter {p.name} of {query} must be a list.")
+    if p.type == "texts":
+        if not all(isinstance(v, str) and len(v) <= MAX_TEXT_PARAM for v in value):
+            raise QueryError(f"Parameter {p.name} of {query} must be a list of texts of at most {MAX_TEXT_PARAM} characters.")
+        return list(value)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value):
+        raise QueryError(f"Parameter {p.name} of {query} must be a list of finite numbers.")
+    return [float(v) for v in value]
+
+
 def _resolve_params(query: Query | PythonQuery, params: dict) -> dict:
     """The query's declared parameters: given values checked, the rest defaulted (None when no default)."""
     given = dict(params or {})
@@ -333,6 +350,8 @@ def _resolve_params(query: Query | PythonQuery, params: dict) -> dict:
             value = given[p.name]
             if p.type == "choice" and value not in p.choices:
                 raise QueryError(f"Parameter {p.name} of {query.name} must be one of {', '.join(p.choices)}.")
+            if p.type in LIST_TYPES:
+                value = _checked_list(p, query.name, value)
             if p.type == "text" and value is not None:
                 if not isinstance(value, str):
                     raise QueryError(f"Parameter {p.name} of {query.name} must be text.")
