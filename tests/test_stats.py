@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -500,3 +501,35 @@ def test_model_inputs_equal_the_sessions_summed_in_pandas(sample_home, tmp_path)
                                            ("T2", "K2"): 12.0, ("T2", "K3"): 9.0}
     later = _check_model_inputs(con, dt.date(2024, 1, 8)).set_index(["therapist_id", "client_id"])
     assert later.loc[("T1", "K2"), "intake_ors"] == 14.0 and later.loc[("T2", "K3"), "intake_ors"] == 11.0
+
+
+def test_small_fits_run_blas_single_threaded_and_leave_the_process_as_it_was():
+    # OpenBLAS's thread count is process-wide: a small fit lowers it to one for its own while, and
+    # fits in several sessions at once never leave it lowered (the change is made under a lock).
+    from threadpoolctl import threadpool_info
+
+    from alliance.stats import SINGLE_THREAD_BLAS_BELOW, blas_threads_for
+
+    def blas_threads():
+        return sorted(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+    before = blas_threads()
+    assert before, "numpy and scipy load OpenBLAS"
+    with blas_threads_for(SINGLE_THREAD_BLAS_BELOW - 1):
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before
+    with blas_threads_for(SINGLE_THREAD_BLAS_BELOW):
+        assert blas_threads() == before
+    seen = []
+
+    def fit():
+        for _ in range(20):
+            with blas_threads_for(1000):
+                seen.append(set(blas_threads()))
+
+    threads = [threading.Thread(target=fit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [{1}] * 80 and blas_threads() == before
