@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import copy
 import datetime as dt
 import io
 import os

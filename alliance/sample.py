@@ -372,7 +372,7 @@ def _build(seed: int, n_sessions: int) -> dict:
     cand_m = np.concatenate([[0], np.cumsum([len(ch["length"]) for ch in chunks])])
     day_parts = []
     for i, ch in enumerate(chunks):
-        lo_c, hi_c = cand_m[i], cand_m[i + 1]
+        lo_c = cand_m[i]
         if lo_c >= k:
             break
         g = ch["cl"] + lo_c
@@ -1060,7 +1060,6 @@ def _realised(d: dict) -> dict:
 def _truth(d: dict, names: dict, layout: str, files_info: list, problem_rows: list, real: dict,
            max_client_entries: int = 20000) -> dict:
     k = d["k"]
-    cl = d["cl"]
     ther_names = names["ther"].to_pylist()
     client_names = names["client"]
     n_ther = d["n_ther"]
@@ -1094,7 +1093,6 @@ def _truth(d: dict, names: dict, layout: str, files_info: list, problem_rows: li
     sp = PARAMS["srs"]
     planted_curve = {str(s): _r(sp["intercept"] + sp["log_slope"] * np.log(min(s, sp["plateau_session"])), 3)
                      for s in range(1, 13)}
-    realised = {key: v for key, v in real.items() if not key.startswith("_")}
     n_att = d["n_att"]
     truth = {
         "generator": "alliance.sample",

@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from . import contract as C
-from .ingest import EMPTY_MAPPING, FileRejected, Mapping, MappingError, file_format, parse_mapping, read_export
+from .ingest import EMPTY_MAPPING, FileRejected, Mapping, file_format, parse_mapping, read_export
 from .validate import create_work_tables, check_file, install_macros
 
 STORE_NAME = "alliance.duckdb"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 # Streamlit's first page load on this 2-core machine can take several seconds; an ingest more.
 LOAD_MS = 60_000

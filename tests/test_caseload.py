@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.exports import feedback, session
-from tests.test_queries import build, client_course, run, srs, wai
+from tests.exports import feedback
+from tests.test_queries import build, client_course, run, wai
 
 
 def flags_of(rows: list[dict], client: str) -> set[str]:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from alliance import export, queries, store
 from alliance.charts import create_alliance_trend
 from alliance.charts.timeline import create_client_timeline
-from alliance.disclosure import SUPPRESSED, check
+from alliance.disclosure import SUPPRESSED
 from alliance.scope import Scope
 from tests.conftest import CHROMIUM, ROOT, needs_chromium
 from tests.exports import FEEDBACK_HEADER, SESSION_HEADER, feedback, session, write_csv

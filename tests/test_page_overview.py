@@ -5,7 +5,6 @@ import datetime as dt
 import json
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from alliance import store

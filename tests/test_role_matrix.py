@@ -179,7 +179,7 @@ def test_each_role_sees_the_pages_its_row_allows_and_only_its_scope(monkeypatch,
             assert at.sidebar.button(key="auth_logout"), "every page offers Log out"
         else:
             roles = [r for r in PAGE_ROLES[file] if r != "local"]
-            assert any(w.value.startswith("This page is for ") and f"your role is " in w.value
+            assert any(w.value.startswith("This page is for ") and "your role is " in w.value
                        for w in at.warning), (file, role, shown)
             assert not shows_data(at), (file, role)
             assert not at.title, (file, role)

@@ -1,7 +1,6 @@
 """Session state and the small widgets and sentences that several pages share."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import streamlit as st
