@@ -137,6 +137,13 @@ def _ingest_models(home: Path) -> Path:
     return kept
 
 
+def restore_ingest_models(home: Path) -> None:
+    """Put the model cache back as the ingest left it (the replays here remove it), for the steps that follow."""
+    kept = _ingest_models(home)
+    shutil.rmtree(home / "cache", ignore_errors=True)
+    shutil.copytree(kept / "models", home / "cache" / (kept / "build").read_text())
+
+
 def page_cold(home: Path, page_calls: list[dict], after_build: bool) -> dict:
     """The page's set of queries in this (new) process: no result in memory; on disk the ingest's models, or none."""
     from alliance import queries, store
@@ -241,6 +248,7 @@ def run_all(home: Path, repeat: int = 5) -> dict:
               f"(slowest {cold['slowest']})  after build {built['seconds'] * 1000:7.0f} ms  "
               f"cached {cached['cached_s'] * 1000:6.1f} ms  script re-run {info['script_rerun_s'] * 1000:6.0f} ms",
               flush=True)
+    restore_ingest_models(home)
     return result
 
 

@@ -248,16 +248,22 @@ def child_figures(side: str, exports_dir: Path, home: Path, results: Path) -> di
 
 def step_browser(work: Path, n: int) -> dict:
     from bench_pages import run_pages
+    from bench_queries import restore_ingest_models
 
     log(f"browser pages {size_label(n)}")
-    return run_pages(work / "homes" / f"{size_label(n)}-parquet", rounds=2, echo=lambda line: None)
+    home = work / "homes" / f"{size_label(n)}-parquet"
+    restore_ingest_models(home)  # a new server on a build as the ingest left it
+    return run_pages(home, rounds=2, echo=lambda line: None)
 
 
 def step_load(work: Path, n: int, sessions: int, seconds: int) -> dict:
     from bench_load import run_load
+    from bench_queries import restore_ingest_models
 
     log(f"load: {sessions} browser sessions for {seconds} s at {size_label(n)}")
-    return run_load(work / "homes" / f"{size_label(n)}-parquet", sessions, seconds)
+    home = work / "homes" / f"{size_label(n)}-parquet"
+    restore_ingest_models(home)
+    return run_load(home, sessions, seconds)
 
 
 # ----------------------------------------------------------------------------- report
@@ -477,8 +483,8 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         lines += [f"## Real browser, {n:,} sessions", "",
                   "One Chromium (Playwright) against one server; each page from the click until Streamlit has "
                   "finished the run and every chart has drawn. Round 1 is the first visit of each page on a new "
-                  "server process: nothing in its memory, the build's model results on disk from the query step "
-                  "(as after any earlier visit to this build). Round 2 is from cache. *From the click*: from the "
+                  "server process: nothing in its memory, the build's model cache on disk as the ingest left it "
+                  "(the default view's models; as after a new build, or a restart). Round 2 is from cache. *From the click*: from the "
                   "click (the click event's timeStamp: when the browser took the input) until drawn, on the page's "
                   "own clock, as a user experiences it. *Harness*: "
                   "from Playwright's click() call, which first waits until the link is visible and stable (0.1–1 s "
@@ -503,7 +509,7 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         lines += [f"## Load: {load['sessions']} browser sessions for {load['seconds']} s, "
                   f"{r['load_size']:,} sessions", "",
                   "One Chromium with one context per simulated user, on the same 2 cores as the server (127.0.0.1 "
-                  "only). Each user clicks through the pages in its own order and changes a sidebar filter every "
+                  "only). The server is new, on the build with its model cache as the ingest left it. Each user clicks through the pages in its own order and changes a sidebar filter every "
                   "third step; a step ends when the server has finished the run and every chart has drawn. "
                   "*To script_finished* is the click until the browser got the server's end-of-run message: the "
                   "server's share. The CPU line says how many of the 2 cores the server and the browsers kept busy.",
