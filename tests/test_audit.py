@@ -10,6 +10,7 @@ import sys
 import threading
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -103,6 +104,37 @@ def test_every_event_type_is_written_and_read_back(tmp_path):
     assert found["pages"] == ["feedback", "therapists"] and found["oldest"] == dt.datetime(2026, 3, 14, 9, 30)
     empty = audit.summary(tmp_path / "nothing")
     assert empty == {"counts": {}, "total": 0, "users": [], "pages": [], "oldest": None}
+
+
+def test_sessions_reading_the_trail_at_once_each_get_their_own_answer(tmp_path):
+    # The trail is read through one in-memory database per process, a cursor per read: readers in
+    # several sessions at once, each with its own filters, must each get exactly their own events.
+    when = dt.datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+    for i in range(60):
+        audit.record("page_view", ADMIN if i % 3 else THERAPIST, {"page": ("feedback", "therapists", "clinics")[i % 3]},
+                     home=tmp_path, now=when + dt.timedelta(minutes=i))
+    expected = {page: audit.read_events(tmp_path, page=page) for page in ("feedback", "therapists", "clinics")}
+    assert [len(x) for x in expected.values()] == [20, 20, 20]
+    results, errors = [], []
+
+    def reader(page):
+        try:
+            for _ in range(5):
+                audit._cached.cache_clear()
+                results.append((page, audit.read_events(tmp_path, page=page), audit.summary(tmp_path, page=page)["total"]))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(page,)) for page in expected for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(results) == 45
+    for page, events, total in results:
+        assert total == 20
+        pd.testing.assert_frame_equal(events, expected[page])
+    assert audit._reader() is audit._reader()
 
 
 def test_bad_reader_filters_are_one_sentence(tmp_path):
