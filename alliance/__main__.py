@@ -9,6 +9,7 @@ import io
 import json
 import math
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -124,48 +125,17 @@ def cmd_ingest(args) -> int:
     return report.exit_code
 
 
-def _warm_scopes(home: Path) -> list:
-    """The scopes whose default view is computed ahead: everything (the admin, or the dashboard without
-    login) and each supervisor's clinics in the access file. A therapist's caseload is small enough to
-    compute on their first visit; an unreadable access file only leaves the supervisors out."""
-    from . import access
-    from .scope import EVERYTHING
-
-    scopes = [EVERYTHING]
-    path = access.access_path(home)
-    if path.is_file():
-        try:
-            entries = access.load_access(path).entries
-        except access.AccessError:
-            entries = ()
-        for entry in entries:
-            if entry.role == "supervisor" and entry.scope() not in scopes:
-                scopes.append(entry.scope())
-    return scopes
-
-
 def _warm_models(home: Path, args) -> dict:
     """After a new build: compute the default view's models into the cache beside the build, so the
     dashboard's first visitor does not wait for them (queries.WARM_UP). Never fails the ingest: a
     problem here only means the first visitor computes them, and the report says so in one sentence."""
-    import time
-
     if args.no_models:
         return {"seconds": None, "scopes": 0, "message": "Models not computed ahead (--no-models)."}
     if getattr(args, "progress", False):
         print("[100%] Computing the default view's models", file=sys.stderr)
     started = time.perf_counter()
     try:
-        settings = load_settings(home)
-        scopes = _warm_scopes(home)
-        con = open_reader(home)
-        if con is None:
-            return {"seconds": None, "scopes": 0, "message": "Models not computed ahead: the store has no build."}
-        try:
-            for scope in scopes:
-                queries.warm_models(con, scope, settings)
-        finally:
-            con.close()
+        n_scopes = queries.warm_build(home, load_settings(home))
     except (SettingsError, StoreError, queries.QueryError) as exc:
         return {"seconds": None, "scopes": 0,
                 "message": f"Models not computed ahead: {exc} The dashboard's first visitor computes them."}
@@ -175,9 +145,11 @@ def _warm_models(home: Path, args) -> dict:
         return {"seconds": None, "scopes": 0,
                 "message": f"Models not computed ahead ({type(exc).__name__}); the dashboard's first visitor "
                            "computes them."}
+    if not n_scopes:
+        return {"seconds": None, "scopes": 0, "message": "Models not computed ahead: the store has no build."}
     seconds = time.perf_counter() - started
-    views = "the default view" if len(scopes) == 1 else f"the default view of {len(scopes)} scopes"
-    return {"seconds": round(seconds, 2), "scopes": len(scopes),
+    views = "the default view" if n_scopes == 1 else f"the default view of {n_scopes} scopes"
+    return {"seconds": round(seconds, 2), "scopes": n_scopes,
             "message": f"Models for {views} computed ahead in {seconds:.1f} s."}
 
 

@@ -450,6 +450,44 @@ def warm_models(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict | N
         run(con, name, params, scope, settings)
 
 
+def warm_scopes(home: Path) -> list[Scope]:
+    """The scopes whose default view a new build computes ahead: everything (an admin, or the
+    dashboard without login) and each supervisor's clinics in the access file. A therapist's
+    caseload is small enough to compute on their first visit; an unreadable access file only
+    leaves the supervisors out."""
+    from . import access
+
+    scopes = [EVERYTHING]
+    path = access.access_path(home)
+    if path.is_file():
+        try:
+            entries = access.load_access(path).entries
+        except access.AccessError:
+            entries = ()
+        for entry in entries:
+            if entry.role == "supervisor" and entry.scope() not in scopes:
+                scopes.append(entry.scope())
+    return scopes
+
+
+def warm_build(home: Path, settings: dict | None) -> int:
+    """The default view's models of the current build, for every scope of warm_scopes, into the model
+    cache beside the build (the command line's ingest and rebuild end with this). The number of
+    scopes; 0 when there is no build yet."""
+    from . import store
+
+    con = store.open_reader(home)
+    if con is None:
+        return 0
+    try:
+        scopes = warm_scopes(home)
+        for scope in scopes:
+            warm_models(con, scope, settings)
+    finally:
+        con.close()
+    return len(scopes)
+
+
 def run_for_export(
     con: duckdb.DuckDBPyConnection,
     name: str,

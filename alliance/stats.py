@@ -688,7 +688,7 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     has_later = latest["n_later"].to_numpy(float) > 0
     sums = latest[["intake_ors", "n_later", "s_t", "s_tt", "s_y", "s_ty", "s_yy"]]
     codes, clinics = pd.factorize(latest["clinic"], sort=True)
-    fitted: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # clinic -> (its rows, beta)
+    fits: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # clinic -> (its rows, beta)
     for code, clinic in enumerate(clinics):
         in_clinic = np.flatnonzero(codes == code)
         later = sums.iloc[in_clinic[has_later[in_clinic]]]
@@ -702,16 +702,16 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
         if not fit["converged"]:
             note[in_clinic] = "the clinic's expected-response model did not converge"
             continue
-        fitted[clinic] = (in_clinic, np.asarray(fit["beta"], float))
-    if fitted:
+        fits[clinic] = (in_clinic, np.asarray(fit["beta"], float))
+    if fits:
         # Every fitted clinic's band in one pass over the period's ORS (each with its own coefficients).
-        names = list(fitted)
-        b = np.stack([fitted[c][1] for c in names])
+        names = list(fits)
+        b = np.stack([fits[c][1] for c in names])
         bands = queries.run_input(con, "model_ors_band", {
             **period, "clinics": names, "intercepts": b[:, 0].tolist(), "intake_slopes": b[:, 1].tolist(),
             "time_slopes": b[:, 2].tolist(), "interactions": b[:, 3].tolist()}, scope, settings)
         band_of = dict(zip(bands["clinic"], bands["band"].astype(float)))
-        for clinic, (in_clinic, beta) in fitted.items():
+        for clinic, (in_clinic, beta) in fits.items():
             expected = design[in_clinic] @ beta
             expected_ors[in_clinic] = np.round(expected, 2)
             lower_band[in_clinic] = np.round(expected + band_of[clinic], 2)

@@ -120,17 +120,16 @@ def _ingest_models(home: Path) -> Path:
     """Where the model results the ingest computed for the current build are kept for the replays.
 
     Taken before any step here writes to the model cache. A store built before the ingest
-    computed them (or with --no-models) gets them from the command line's own function."""
+    computed them (or with --no-models) gets them from the same function (queries.warm_build)."""
     kept = home / ".bench-ingest-models"
     build = (home / "alliance.duckdb").resolve()
     if (kept / "build").exists() and (kept / "build").read_text() == build.stem:
         return kept
     shutil.rmtree(kept, ignore_errors=True)
     cache = home / "cache" / build.stem
-    if not cache.is_dir():
-        code = ("import argparse, pathlib, sys; from alliance.__main__ import _warm_models; "
-                "print(_warm_models(pathlib.Path(sys.argv[1]), "
-                "argparse.Namespace(no_models=False, progress=False, debug=False))['message'])")
+    if not cache.is_dir():  # in a process of its own, as the ingest computes them
+        code = ("import pathlib, sys; from alliance import queries, settings; home = pathlib.Path(sys.argv[1]); "
+                "queries.warm_build(home, settings.load_settings(home))")
         subprocess.run([sys.executable, "-c", code, str(home)], cwd=ROOT, check=True)
     shutil.copytree(cache, kept / "models")
     (kept / "build").write_text(build.stem)
@@ -148,10 +147,10 @@ def page_cold(home: Path, page_calls: list[dict], after_build: bool) -> dict:
     """The page's set of queries in this (new) process: no result in memory; on disk the ingest's models, or none."""
     from alliance import queries, store
 
-    shutil.rmtree(home / "cache", ignore_errors=True)
     if after_build:
-        kept = home / ".bench-ingest-models"
-        shutil.copytree(kept / "models", home / "cache" / (kept / "build").read_text())
+        restore_ingest_models(home)
+    else:
+        shutil.rmtree(home / "cache", ignore_errors=True)
     calls = _calls_for(page_calls)
     started = time.perf_counter()
     con = store.open_reader(home)
