@@ -12,6 +12,7 @@ import datetime as dt
 import fnmatch
 import io
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,17 +90,41 @@ def parse_mapping(data: bytes, where: str = "columns.toml") -> Mapping:
 # --------------------------------------------------------------------------- reading
 
 
+# A file larger than one block is read as a stream of batches, so that memory holds one
+# batch of its text at a time instead of the whole file (gigabytes at ten million rows).
+CSV_BLOCK_BYTES = 1 << 24  # bytes of CSV text per batch
+PARQUET_BATCH_ROWS = 1 << 19  # rows of a Parquet file per batch
+
+
 @dataclass
 class ReadResult:
-    table: pa.Table  # text columns named by the contract, plus __row
+    """A file's rows as text columns named by the contract, plus __row.
+
+    `table` is a whole Arrow table for a file of one block, else a RecordBatchReader that
+    yields the file batch by batch as it is consumed (once). A problem that only shows in a
+    later batch (a broken row deep in a large CSV) cannot be raised by read_export: the
+    stream stops, and `failure` holds the FileRejected to report in its place (see
+    validate.check_file).
+    """
+
+    table: pa.Table | pa.RecordBatchReader
     format: str
     encoding: str = ""
     delimiter: str = ""
     unmapped: list[str] = field(default_factory=list)
+    failure: list[FileRejected] = field(default_factory=list)
 
     @property
     def decimal_comma(self) -> bool:
         return self.delimiter in (";", "\t")
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(self.table.schema.names)
+
+    @property
+    def streamed(self) -> bool:
+        return isinstance(self.table, pa.RecordBatchReader)
 
 
 def file_format(name: str) -> str | None:
@@ -112,9 +137,31 @@ def read_export(data: bytes, name: str, kind: str, mapping: Mapping = EMPTY_MAPP
     reader = readers.get(file_format(name))
     if reader is None:
         raise FileRejected(f"{name} is not an accepted format; use .csv, .txt, .parquet or .xlsx.")
-    result = reader(data, name, kind, mapping)
-    if result.format != "parquet":  # the Parquet reader trims its text columns as it converts them
-        result.table = _trim_text(result.table)
+    return reader(data, name, kind, mapping)
+
+
+def _finish(result: ReadResult, tables, schema: pa.Schema) -> ReadResult:
+    """Set result.table from `tables` (a generator of the file's batches as tables, which
+    raises FileRejected for a problem in the file): the one table when the file had one
+    batch, else a stream of them all. The first two batches are read here, so a problem in
+    them (every problem, in a file of one batch) is raised by read_export itself."""
+    first = next(tables, None)
+    second = next(tables, None) if first is not None else None
+    if second is None:
+        result.table = first if first is not None else schema.empty_table()
+        return result
+
+    def stream():
+        try:
+            yield from first.to_batches()
+            yield from second.to_batches()
+            for table in tables:
+                yield from table.to_batches()
+        except FileRejected as exc:
+            result.failure.append(exc)
+            raise
+
+    result.table = pa.RecordBatchReader.from_batches(schema, stream())
     return result
 
 
@@ -144,11 +191,11 @@ def _map_header(headers: list[str], name: str, kind: str, mapping: Mapping) -> t
     return found, unmapped
 
 
-def _row_numbers(n: int) -> pa.Array:
+def _row_numbers(n: int, before: int = 0) -> pa.Array:
     import numpy as np
 
-    # Row 1 is the header, so the first record is row 2.
-    return pa.array(np.arange(2, n + 2, dtype=np.int64))
+    # Row 1 is the header, so the first record is row 2 (`before`: records in earlier batches).
+    return pa.array(np.arange(before + 2, before + n + 2, dtype=np.int64))
 
 
 def _assemble(columns: list[pa.Array], found: dict[str, int], rows: pa.Array) -> pa.Table:
@@ -192,31 +239,54 @@ def _drop_blank_records(table: pa.Table, all_columns: list[pa.Array]) -> pa.Tabl
     return table.filter(pc.invert(blank))
 
 
+HEAD_BYTES = 1 << 16  # the part of a text file decoded for its delimiter and header
+
+
+def _head(utf8: bytes) -> str:
+    import codecs
+
+    return codecs.getincrementaldecoder("utf-8")().decode(utf8[:HEAD_BYTES])  # a cut character waits
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether all of `data` is UTF-8, checked a slice at a time (no copy of the whole text)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 24
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(data[start:start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str, bytes]:
-    """Text, the encoding's name, and the text as UTF-8 bytes."""
+    """The start of the text (HEAD_BYTES), the encoding's name, and the whole text as UTF-8 bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
         body = data[3:]
-        try:
-            return body.decode("utf-8"), "utf-8-sig", body
-        except UnicodeDecodeError:
-            raise FileRejected(f"{name} starts with a UTF-8 mark but is not valid UTF-8 text.") from None
+        if not _valid_utf8(body):
+            raise FileRejected(f"{name} starts with a UTF-8 mark but is not valid UTF-8 text.")
+        return _head(body), "utf-8-sig", body
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise FileRejected(f"{name} starts with a UTF-16 mark but is not valid UTF-16 text.") from None
-        return text, "utf-16", text.encode("utf-8")
+        utf8 = text.encode("utf-8")
+        return _head(utf8), "utf-16", utf8
     if b"\x00" in data:
         raise FileRejected(f"{name} is not a text file (it holds NUL bytes); export it as CSV text.")
-    try:
-        return data.decode("utf-8"), "utf-8", data
-    except UnicodeDecodeError:
-        pass
+    if _valid_utf8(data):
+        return _head(data), "utf-8", data
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise FileRejected(f"{name} is neither UTF-8 nor Windows-1252 text; export it as UTF-8.") from None
-    return text, "windows-1252", text.encode("utf-8")
+    utf8 = text.encode("utf-8")
+    return _head(utf8), "windows-1252", utf8
 
 
 def _detect_delimiter(text: str) -> str:
@@ -255,21 +325,32 @@ def _is_last(reader) -> bool:
     return True
 
 
+_BLANK_BYTES = re.compile(rb"[^ \t\r\n\xef\xbb\xbf\xff\xfe\x00]")
+
+
 def _read_text(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResult:
-    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+    if not _BLANK_BYTES.search(data):
         raise FileRejected(f"{name} is empty.")
-    text, encoding, utf8 = _decode(data, name)
-    if not text.strip():
+    head, encoding, utf8 = _decode(data, name)
+    if not head.strip() and (len(utf8) <= HEAD_BYTES or not utf8.decode("utf-8").strip()):
         raise FileRejected(f"{name} is empty.")
-    delimiter = _detect_delimiter(text)
+    delimiter = _detect_delimiter(head)
     try:
-        headers = next(csv.reader(io.StringIO(text[: 1 << 16], newline=""), delimiter=delimiter))
+        headers = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
     except (csv.Error, StopIteration):
         raise FileRejected(f"{name} has no readable header row.") from None
     found, unmapped = _map_header(headers, name, kind, mapping)
 
-    if text.count('"') % 2:
-        _diagnose_csv(text, name, delimiter, len(headers))
+    def diagnosed(fallback: str) -> FileRejected:
+        """The first broken record, named (the whole text is decoded only for a file already seen to be broken)."""
+        try:
+            _diagnose_csv(utf8.decode("utf-8"), name, delimiter, len(headers))
+        except FileRejected as exc:
+            return exc
+        return FileRejected(fallback)
+
+    if utf8.count(b'"') % 2:  # '"' is one byte in UTF-8, never part of another character
+        _diagnose_csv(utf8.decode("utf-8"), name, delimiter, len(headers))
     invalid: list[int] = []
 
     def on_invalid(row) -> str:
@@ -278,9 +359,9 @@ def _read_text(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
 
     names = [f"c{i}" for i in range(len(headers))]
     try:
-        table = pacsv.read_csv(
+        reader = pacsv.open_csv(
             io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows_after_names=1, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows_after_names=1, block_size=CSV_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid,
@@ -291,15 +372,23 @@ def _read_text(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
             ),
         )
     except pa.ArrowInvalid:
-        _diagnose_csv(text, name, delimiter, len(headers))
-        raise FileRejected(f"{name} cannot be read as CSV text.") from None
-    if invalid:
-        _diagnose_csv(text, name, delimiter, len(headers))
-        raise FileRejected(f"{name} has a row whose number of fields differs from the header's.")
-    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
-    assembled = _assemble(columns, found, _row_numbers(table.num_rows))
-    assembled = _drop_blank_records(assembled, columns)
-    return ReadResult(assembled, "text", encoding, delimiter, unmapped)
+        raise diagnosed(f"{name} cannot be read as CSV text.") from None
+    schema = pa.schema([*(pa.field(n, pa.string()) for n in found), pa.field(ROW, pa.int64())])
+
+    def tables():
+        before = 0
+        try:
+            for batch in reader:
+                columns = batch.columns
+                table = _assemble(columns, found, _row_numbers(batch.num_rows, before))
+                before += batch.num_rows
+                yield _trim_text(_drop_blank_records(table, columns))
+        except pa.ArrowInvalid:
+            raise diagnosed(f"{name} cannot be read as CSV text.") from None
+        if invalid:
+            raise diagnosed(f"{name} has a row whose number of fields differs from the header's.")
+
+    return _finish(ReadResult(None, "text", encoding, delimiter, unmapped), tables(), schema)
 
 
 def _cell_text(value) -> str | None:
@@ -359,14 +448,15 @@ def _read_xlsx(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
     n = len(columns[0]) if columns else 0
     arrays = [pa.array(col, type=pa.string()) for col in columns]
     table = pa.Table.from_arrays([*arrays, _row_numbers(n)], names=[*found, ROW])
-    table = _drop_blank_records(table, arrays)
+    table = _trim_text(_drop_blank_records(table, arrays))
     return ReadResult(table, "xlsx", unmapped=unmapped)
 
 
-def _arrow_to_text(col: pa.ChunkedArray) -> pa.Array:
+def _arrow_to_text(col: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow.compute as pc
 
-    col = col.combine_chunks()
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
     if pa.types.is_dictionary(col.type):
         col = col.dictionary_decode()
     if pa.types.is_timestamp(col.type):
@@ -383,19 +473,40 @@ def _arrow_to_text(col: pa.ChunkedArray) -> pa.Array:
 def _read_parquet(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResult:
     if not data:
         raise FileRejected(f"{name} is empty.")
+    unreadable = f"{name} cannot be read as Parquet; it may be damaged or another format renamed."
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        source = parquet.schema_arrow
     except MemoryError:
         raise
     except Exception:
-        raise FileRejected(f"{name} cannot be read as Parquet; it may be damaged or another format renamed.") from None
-    found, unmapped = _map_header(list(table.column_names), name, kind, mapping)
-    try:
-        converted = _each_column(lambda pos: _arrow_to_text(table.column(pos)), list(found.values()))
-        columns = dict(zip(found, converted))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        raise FileRejected(f"{name} has a column whose Parquet type cannot be read as text or numbers.") from None
-    arrays = list(columns.values())
-    out = pa.Table.from_arrays([*arrays, _row_numbers(table.num_rows)], names=[*columns, ROW])
-    out = _drop_blank_records(out, arrays)
-    return ReadResult(out, "parquet", unmapped=unmapped)
+        raise FileRejected(unreadable) from None
+    found, unmapped = _map_header(list(source.names), name, kind, mapping)
+    schema = pa.schema([*(pa.field(n, pa.string()) for n in found), pa.field(ROW, pa.int64())])
+
+    def text(batch: pa.RecordBatch, before: int) -> pa.Table:
+        try:
+            arrays = _each_column(lambda pos: _arrow_to_text(batch.column(pos)), list(found.values()))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise FileRejected(f"{name} has a column whose Parquet type cannot be read as text or numbers.") from None
+        table = pa.Table.from_arrays([*arrays, _row_numbers(batch.num_rows, before)], schema=schema)
+        return _drop_blank_records(table, arrays)
+
+    def tables():
+        before = 0
+        batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            except MemoryError:
+                raise
+            except Exception:
+                raise FileRejected(unreadable) from None
+            yield text(batch, before)
+            before += batch.num_rows
+        if not before:  # no rows: the columns' types must still be readable
+            text(pa.RecordBatch.from_arrays([pa.array([], f.type) for f in source], schema=source), 0)
+
+    return _finish(ReadResult(None, "parquet", unmapped=unmapped), tables(), schema)

@@ -383,6 +383,11 @@ def main() -> int:
         result = tasks[request["task"]](request)
     except store.IngestBusy as exc:
         _send({"error": "busy", "message": str(exc)})
+    except store.OutOfMemory as exc:
+        if request.get("memory_bytes"):  # DuckDB could not have the memory it asked for: this child's limit
+            _send({"error": "memory"})
+            return 1
+        _send({"error": "store", "message": str(exc)})  # DuckDB's own limit (ALLIANCE_INGEST_MEMORY)
     except MappingError as exc:
         _send({"error": "mapping", "message": str(exc)})
     except store.StoreError as exc:

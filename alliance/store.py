@@ -37,6 +37,7 @@ BUILDS_DIR = "builds"
 
 # No extension is ever downloaded or loaded; readers cannot touch other files and
 # cannot change that. Every connection to one path in a process must use the same config.
+SPILL_SUFFIX = ".spill"  # beside a build: where its ingest spills rows beyond INGEST_MEMORY
 BUILD_CONFIG = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
@@ -50,6 +51,10 @@ READ_CONFIG = {
 
 class StoreError(Exception):
     """The store or its home folder cannot be used; one sentence for the user."""
+
+
+class OutOfMemory(StoreError):
+    """DuckDB needed more memory than the ingest's limit, even spilling to disk (one sentence)."""
 
 
 class IngestBusy(StoreError):
@@ -262,13 +267,15 @@ def process_sources(
         content_seen[src.sha256] = src.name
         try:
             read = read_export(src.load(), src.name, src.kind, mapping)
+            row.encoding, row.delimiter = read.encoding, read.delimiter
+            # A large file is read as it is checked: a problem deep in it rejects it here.
+            counts = check_file(con, read, src.kind, src.name, src.max_date, order)
         except FileRejected as exc:
             row.status = "rejected"
             row.message = str(exc)
+            row.encoding = row.delimiter = ""
             rows.append(row)
             continue
-        row.encoding, row.delimiter = read.encoding, read.delimiter
-        counts = check_file(con, read, src.kind, src.name, src.max_date, order)
         row.rows_read, row.rows_loaded = counts.rows_read, counts.rows_loaded
         row.rows_quarantined, row.rows_duplicate = counts.rows_quarantined, counts.rows_duplicate
         notes = []
@@ -508,7 +515,8 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
         for e in entries if e.kind in C.KINDS
     ]
     exported = {e.name for e in entries if e.kind in C.KINDS}
-    con = duckdb.connect(str(tmp), config=BUILD_CONFIG)
+    spill = final.with_name(final.name + SPILL_SUFFIX)
+    con = duckdb.connect(str(tmp), config=_build_config(spill))
     try:
         con.execute("SET enable_progress_bar = false")  # else drawn on the terminal for long statements
         rows = process_sources(con, sources, mapping, progress)
@@ -528,11 +536,16 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
 
         create_views(con)
         con.execute("CHECKPOINT")
-    except BaseException:
+    except BaseException as exc:
         con.close()
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            raise OutOfMemory(_out_of_memory(
+                "Building the new store", "the store is as it was, and the files are kept in the archive")) from None
         raise
     con.close()
+    shutil.rmtree(spill, ignore_errors=True)
     os.replace(tmp, final)
     # The store path is a symbolic link to the current build; replacing a link is atomic.
     link_tmp = home / f".{STORE_NAME}.{uuid.uuid4().hex}.link"
@@ -550,7 +563,11 @@ def _remove_old_builds(home: Path) -> None:
     """
     current = _current_build_file(home)
     for path in (Path(home) / BUILDS_DIR).glob("store-*"):
-        if current is None or path.resolve() != current:
+        if current is not None and path.name.startswith(current.name):
+            continue  # the current build, and the folder its readers spill to
+        if path.is_dir():  # where a build (or a reader of an old build) spilled to disk
+            shutil.rmtree(path, ignore_errors=True)
+        else:
             path.unlink(missing_ok=True)
     for stray in Path(home).glob(f".{STORE_NAME}.*.link"):
         stray.unlink(missing_ok=True)
@@ -614,17 +631,41 @@ def open_reader(home: Path) -> duckdb.DuckDBPyConnection | None:
 # (or spills to the build's .tmp folder) beyond it. ALLIANCE_DUCKDB_MEMORY overrides it
 # (DuckDB's own syntax: "2GB", "512MB").
 READER_MEMORY = "1GB"
+# An ingest, rebuild or check holds each file's rows in DuckDB while it checks and combines them,
+# and sorts every attended session once; beyond this it spills to disk (a folder beside the new
+# build, removed with it), so its memory does not grow with the data. ALLIANCE_INGEST_MEMORY
+# overrides it. See docs/ingest.md for the measured trade-off.
+INGEST_MEMORY = "3GB"
+
+
+def _memory_setting(variable: str, default: str) -> str:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
+        return value
+    logging.getLogger(__name__).warning("%s=%r is not a size such as 2GB or 512MB; using %s.",
+                                        variable, value[:40], default)
+    return default
 
 
 def reader_memory() -> str:
-    value = os.environ.get("ALLIANCE_DUCKDB_MEMORY", "").strip()
-    if not value:
-        return READER_MEMORY
-    if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, re.IGNORECASE):
-        return value
-    logging.getLogger(__name__).warning("ALLIANCE_DUCKDB_MEMORY=%r is not a size such as 2GB or 512MB; using %s.",
-                                        value[:40], READER_MEMORY)
-    return READER_MEMORY
+    return _memory_setting("ALLIANCE_DUCKDB_MEMORY", READER_MEMORY)
+
+
+def ingest_memory() -> str:
+    return _memory_setting("ALLIANCE_INGEST_MEMORY", INGEST_MEMORY)
+
+
+def _out_of_memory(what: str, outcome: str) -> str:
+    return (f"{what} needed more memory than its limit of {ingest_memory()} (ALLIANCE_INGEST_MEMORY), even with "
+            f"what did not fit written to disk; {outcome}. Set ALLIANCE_INGEST_MEMORY higher, for example 8GB, "
+            "and run it again.")
+
+
+def _build_config(spill: Path) -> dict:
+    """The connection settings of a build (or a check): bounded memory, spilling to `spill`."""
+    return {**BUILD_CONFIG, "memory_limit": ingest_memory(), "temp_directory": str(spill)}
 
 
 def store_version(home: Path) -> str | None:
@@ -700,12 +741,18 @@ def check(paths: Iterable[Path], mapping: Mapping, today: dt.date | None = None)
 
 def check_sources(sources: list[Source], mapping: Mapping) -> IngestReport:
     """Read and check sources in a throw-away in-memory database (`check`, and the upload sandbox)."""
-    con = duckdb.connect(config=dict(BUILD_CONFIG))
-    try:
-        rows = process_sources(con, sources, mapping, temp=True)
-        rejects = con.execute("SELECT file, row, \"column\", reason FROM rejects ORDER BY file, row, \"column\"").fetchall()
-    finally:
-        con.close()
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="alliance-check-") as spill:
+        con = duckdb.connect(config=_build_config(Path(spill)))
+        try:
+            rows = process_sources(con, sources, mapping, temp=True)
+            rejects = con.execute(
+                "SELECT file, row, \"column\", reason FROM rejects ORDER BY file, row, \"column\"").fetchall()
+        except duckdb.OutOfMemoryException:
+            raise OutOfMemory(_out_of_memory("Checking the files", "nothing was stored")) from None
+        finally:
+            con.close()
     return IngestReport(files=rows, rejects=rejects)
 
 

@@ -171,10 +171,12 @@ def check_file(
     """Check one file's rows; append them to stage_<kind>, quarantined_<kind> and rejects.
 
     The file's table is consumed: `read.table` is None afterwards, so its memory is freed early.
+    A file read as a stream (ingest.ReadResult) is consumed here batch by batch; a problem
+    found in a later batch raises its FileRejected, with nothing appended for the file.
 
     Those tables must exist (see `create_work_tables`).
     """
-    present = set(read.table.column_names) - {ROW}
+    present = set(read.column_names) - {ROW}
     raw_items, typed_items, problems = _typed_expressions(kind, present, read.decimal_comma)
     derived, instrument_problems = _instrument_expressions(kind)
     problems += instrument_problems
@@ -197,6 +199,11 @@ def check_file(
             f"(SELECT {ROW} AS row_number, {', '.join(raw_items)} FROM raw_input)"
         )
         con.execute(typed_sql, {"max_date": max_date} if "$max_date" in typed_sql else {})
+    except duckdb.Error:
+        if read.failure:  # the stream stopped on a problem in the file: that is the message
+            con.execute("DROP TABLE IF EXISTS typed")
+            raise read.failure[0] from None
+        raise
     finally:
         con.unregister("raw_input")
     # The file's text now lives in `typed`: the Arrow copy goes (at ten million rows it is
