@@ -25,6 +25,7 @@ FLAGS = tuple(CONCERN_WEIGHTS)
     "caseload_flags",
     "Every client in the period with each supervision flag and an order of concern.",
     params=(Param("start", "date"), Param("end", "date")),
+    per_clinic=True,  # per-client signals, and the expected treatment response is fitted per clinic
 )
 def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
     """One row per client with an attended session in the period.

@@ -230,6 +230,10 @@ class PythonQuery:
     cached: bool = True  # models are cached per store build
     level: Level = CLIENT_LEVEL
     suppression: Suppression | None = None
+    # Every clinic's rows are computed from that clinic's data alone (a model fitted per clinic,
+    # per-client signals): the result for some clinics is the result for everything, filtered to
+    # them. A clinic filter is then served from the whole store's cached result (_run_python).
+    per_clinic: bool = False
 
 
 _PYTHON_QUERIES: dict[str, PythonQuery] = {}
@@ -238,13 +242,13 @@ PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload")
 
 
 def python_query(name: str, description: str, params: tuple[Param, ...] = (), cached: bool = True,
-                 level: str = "client", suppress: str | None = None):
+                 level: str = "client", suppress: str | None = None, per_clinic: bool = False):
     """Register a function as a named query (see PythonQuery; `level` and `suppress` as in a query file's header)."""
 
     def register(func):
         _PYTHON_QUERIES[name] = PythonQuery(
             name, description, tuple(params), func, cached, Level.parse(level, name),
-            Suppression.parse(suppress, name) if suppress else None)
+            Suppression.parse(suppress, name) if suppress else None, per_clinic)
         return func
 
     return register
@@ -580,11 +584,37 @@ def _run_python(con, query: PythonQuery, values: dict, scope: Scope, settings: d
     with _key_lock(key):
         frame = _MODEL_CACHE.get(key)
         if frame is None:
+            frame = _from_everything(query, key, build, scope)
+        if frame is None:
             frame = _load_or_compute(con, query, values, scope, in_force, _disk_cache_path(build, key))
+        if key not in _MODEL_CACHE:
             if len(_MODEL_CACHE) >= _MODEL_CACHE_MAX:
                 _MODEL_CACHE.pop(next(iter(_MODEL_CACHE)), None)
             _MODEL_CACHE[key] = frame
     return frame.copy()
+
+
+def _clinics_only(scope: Scope) -> bool:
+    return scope.clinics is not None and scope.sites is None and scope.therapists is None
+
+
+def _from_everything(query: PythonQuery, key: tuple, build: Path | None, scope: Scope) -> pd.DataFrame | None:
+    """A per-clinic model's rows for some clinics, from the whole store's result when that is
+    already computed (in memory, or on disk: the ingest computes it for the default view).
+    None when the scope is not a set of whole clinics, or nothing is cached to filter."""
+    if not (query.per_clinic and _clinics_only(scope)):
+        return None
+    whole_key = (*key[:4], EVERYTHING, key[5])
+    whole = _MODEL_CACHE.get(whole_key)
+    if whole is None:
+        disk = _disk_cache_path(build, whole_key)
+        if disk is None or not disk.exists():
+            return None
+        try:
+            whole = pd.read_parquet(disk)
+        except Exception:  # a damaged cache file: the scope's own computation
+            return None
+    return whole[whole["clinic"].isin(scope.clinics)].reset_index(drop=True)
 
 
 def _load_or_compute(con, query: PythonQuery, values: dict, scope: Scope, in_force: dict,

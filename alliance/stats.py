@@ -654,6 +654,7 @@ def _response_sums(later: pd.DataFrame):
     "treatment_response",
     "Each client's latest ORS against the response expected from their intake ORS, estimated from their clinic's own clients.",
     params=_PERIOD,
+    per_clinic=True,  # each clinic's model from its own clients
 )
 def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
     """One row per client with at least one ORS total in the period.

@@ -204,7 +204,11 @@ def test_ingest_computes_the_default_view_models_that_the_dashboard_then_reads(s
     assert r.returncode in (0, 1), r.stderr
     assert "Models for the default view of 2 scopes computed ahead in" in r.stdout
     written = _cache_files(home)
-    assert len(written) == 2 * (len(queries.WARM_UP) + 1)  # caseload_flags also keeps treatment_response
+    # Everything: each model, and treatment_response, which caseload_flags keeps too. The supervisor's clinics:
+    # the models not computed per clinic; the per-clinic ones (caseload_flags) are the whole store's rows, filtered.
+    per_clinic = [name for name, _ in queries.WARM_UP if queries.get(name).per_clinic]
+    assert per_clinic == ["caseload_flags"]
+    assert len(written) == (len(queries.WARM_UP) + 1) + (len(queries.WARM_UP) - len(per_clinic))
     supervisor = access.load_access(home / "access.toml").entry("kari@clinic.no").scope()
     # The pages' own requests, through the dashboard's cache, find every model on disk: no file is written again.
     # The same results as computed afresh: a copy of the home without the model cache.

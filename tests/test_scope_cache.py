@@ -141,3 +141,66 @@ def test_a_cached_chart_is_reused_only_for_the_same_rows_options_and_language(sa
     # a lambda has no name to key by: refused, not cached under '<lambda>'
     with pytest.raises(TypeError):
         snapshot.figure(lambda rows: create_alliance_trend(rows), source)
+
+
+def test_a_clinic_filter_is_served_from_the_whole_stores_per_clinic_model(tmp_path):
+    """caseload_flags and treatment_response are computed per clinic: the rows of some clinics are the
+    whole store's rows, filtered. With the whole store's result cached (the ingest computes it), a
+    clinic or sector filter is served from it, equal to its own computation; other scopes compute."""
+    import datetime as dt
+
+    from alliance import sample
+    from alliance.scope import EVERYTHING
+    from alliance.settings import load_settings
+
+    folder, home = tmp_path / "exports", tmp_path / "home"
+    sample.generate(folder, seed=5, n_sessions=6000, layout="csv")
+    store.ingest(folder, home)
+    settings = load_settings(home)
+    queries._MODEL_CACHE.clear()
+    queries.warm_build(home, settings)  # as `python -m alliance ingest` does: EVERYTHING on disk
+    con = store.open_reader(home)
+    computed: list[str] = []
+    real = queries._load_or_compute
+
+    def recording(con_, query, values, scope, in_force, disk):  # the scope's own result: computed, or its own file
+        computed.append(query.name)
+        return real(con_, query, values, scope, in_force, disk)
+
+    try:
+        clinics = [r[0] for r in con.execute("SELECT DISTINCT clinic FROM sessions ORDER BY 1").fetchall()]
+        assert len(clinics) >= 2
+        start = con.execute("SELECT max(session_date) - INTERVAL 200 DAY FROM sessions").fetchone()[0].date()
+        in_force = {**queries.DEFAULTS, **settings}
+        queries._load_or_compute = recording
+        for i, name in enumerate(("caseload_flags", "treatment_response")):
+            query = queries.get(name)
+            start = start - dt.timedelta(days=i)  # a period of its own (caseload_flags runs treatment_response)
+            for scope in [Scope(clinics=(c,)) for c in clinics] + [Scope(clinics=tuple(clinics), peers=None)]:
+                queries._MODEL_CACHE.clear()
+                computed.clear()
+                served = queries.run(con, name, {}, scope, settings)
+                assert computed == [], f"{name} for {scope.clinics} was computed, not filtered"
+                assert set(served["clinic"]) == set(scope.clinics) & set(served["clinic"]) and len(served)
+                own = query.compute(con, queries._resolve_params(query, {}), scope, in_force)
+                pd.testing.assert_frame_equal(served, own)
+            # Not derived: a therapist's caseload (their sessions only), and a period nobody computed.
+            therapist = con.execute("SELECT clinic, therapist_id FROM sessions LIMIT 1").fetchone()
+            for scope, params in ((Scope(clinics=(therapist[0],), therapists=(therapist,)), {}),
+                                  (Scope(clinics=(clinics[0],)), {"start": start})):
+                queries._MODEL_CACHE.clear()
+                computed.clear()
+                queries.run(con, name, params, scope, settings)
+                assert name in computed, (name, scope, params)
+            # Once the whole store's result for that period exists, a clinic's is filtered from it.
+            queries.run(con, name, {"start": start}, EVERYTHING, settings)
+            computed.clear()
+            served = queries.run(con, name, {"start": start}, Scope(clinics=(clinics[1],)), settings)
+            assert computed == []
+            own = query.compute(con, queries._resolve_params(query, {"start": start}), Scope(clinics=(clinics[1],)),
+                                in_force)
+            pd.testing.assert_frame_equal(served, own)
+    finally:
+        queries._load_or_compute = real
+        queries._MODEL_CACHE.clear()
+        con.close()
