@@ -1,13 +1,15 @@
 """Load test: N concurrent real browser sessions against one dashboard server.
 
-    .venv/bin/python bench/bench_load.py --home HOME [--sessions 10] [--seconds 300] [--json OUT] [--port 0]
+    .venv/bin/python bench/bench_load.py --home HOME [--sessions 10] [--seconds 300] [--pause 0] [--json OUT] [--port 0]
 
 Starts `streamlit run dashboard.py` on 127.0.0.1 against the store HOME (ALLIANCE_HOME=HOME,
 ALLIANCE_DATA=HOME/no-exports, as bench_pages.py does), waits for /_stcore/health, then drives
 ONE Debian Chromium through Playwright's async API with one browser context per simulated user.
 Each user loops until the deadline: it clicks the next page of the sidebar navigation (every page
 the nav lists, in a per-user shuffled order from a seeded random), and every 3rd step changes a
-sidebar filter instead (adds a clinic, types a "From" date, or clears the filters). Each step is
+sidebar filter instead (adds a clinic, types a "From" date, or clears the filters). With --pause P
+each user waits P seconds after its first load and after every step, as a reader looks at a page
+before the next click (0: no pause, every user clicks as fast as the pages answer). Each step is
 timed from the click until settled: the page has received the server's script_finished message for
 a run after the click (a page change also shows its new h1), Streamlit's stApp reports script state
 'notRunning', and every plotly chart on the page has drawn. (The script-state attribute alone can
@@ -286,7 +288,14 @@ async def _filter_step(page, kind: str, rng: random.Random, span) -> str:
     return "filter: reset"
 
 
-async def _user(index: int, browser, url: str, deadline: float, result: dict, folder: Path) -> None:
+async def _pause(seconds: float, deadline: float) -> None:
+    """A reader's look at the page before the next click (never past the deadline)."""
+    if seconds > 0:
+        await asyncio.sleep(max(0.0, min(seconds, deadline - time.monotonic())))
+
+
+async def _user(index: int, browser, url: str, deadline: float, result: dict, folder: Path,
+                pause: float = 0.0) -> None:
     rng = random.Random(SEED + index)
     page = None
     attempt = "first load"
@@ -310,6 +319,7 @@ async def _user(index: int, browser, url: str, deadline: float, result: dict, fo
         span = _data_range(caption)
         filters = ["clinic", "period", "reset"]
         step = nav_i = filter_i = 0
+        await _pause(pause, deadline)
         while time.monotonic() < deadline:
             step += 1
             attempt = "a filter change"
@@ -346,6 +356,7 @@ async def _user(index: int, browser, url: str, deadline: float, result: dict, fo
                                     "to_finish_s": max(0.0, result["finished_at"] - t0),
                                     "from_click_s": clicked if step % 3 else None})
             await _check(page)
+            await _pause(pause, deadline)
     except asyncio.CancelledError:
         result["failure"] = result["failure"] or "still busy when the grace period ended"
         raise
@@ -379,7 +390,7 @@ def _stats(values: list[float]) -> dict:
 
 
 async def _drive(url: str, sessions: int, seconds: int, server_pid: int, rss: list[float],
-                 folder: Path, cpu: dict) -> list[dict]:
+                 folder: Path, cpu: dict, pause: float = 0.0) -> list[dict]:
     from playwright.async_api import async_playwright
 
     results = [{"session": i, "first_load": None, "steps": [], "failure": None, "finished_at": 0.0}
@@ -398,7 +409,8 @@ async def _drive(url: str, sessions: int, seconds: int, server_pid: int, rss: li
 
         sampler = asyncio.create_task(sample())
         deadline = time.monotonic() + seconds
-        tasks = [asyncio.create_task(_user(i, browser, url, deadline, results[i], folder)) for i in range(sessions)]
+        tasks = [asyncio.create_task(_user(i, browser, url, deadline, results[i], folder, pause))
+                 for i in range(sessions)]
         done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE_SECONDS)
         for task in pending:
             task.cancel()
@@ -428,8 +440,9 @@ def server_runs(path: Path, since: float) -> list[dict]:
     return runs
 
 
-def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) -> dict:
-    """Start a server on HOME, drive `sessions` browser users for `seconds`, and return the figures."""
+def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0, pause: float = 0.0) -> dict:
+    """Start a server on HOME, drive `sessions` browser users for `seconds` (each pausing `pause`
+    seconds between steps), and return the figures."""
     home = Path(home).resolve()
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
@@ -444,7 +457,7 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
         cpu_start = cpu_seconds(descendants(server.pid))
         cpu: dict = {}
         load_wall, load_started = time.monotonic(), time.time()
-        results = asyncio.run(_drive(url, sessions, seconds, server.pid, rss, log.parent, cpu))
+        results = asyncio.run(_drive(url, sessions, seconds, server.pid, rss, log.parent, cpu, pause))
         load_wall = time.monotonic() - load_wall
         rss_end = rss_mb(server.pid)
         rss.append(rss_end)
@@ -465,6 +478,7 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
     return {
         "sessions": sessions,
         "seconds": seconds,
+        "pause_s": pause,
         "wall_seconds": round(wall, 1),
         "nproc": os.cpu_count(),
         "page_loads": len(pages),
@@ -509,7 +523,8 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0) 
 def markdown(r: dict) -> str:
     f = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
     runs = r["server_runs"]
-    lines = [f"Load: {r['sessions']} sessions for {r['seconds']} s (wall {r['wall_seconds']} s), nproc {r['nproc']}",
+    paused = f", a pause of {r['pause_s']:g} s after every step" if r.get("pause_s") else ", no pause between steps"
+    lines = [f"Load: {r['sessions']} sessions for {r['seconds']} s{paused} (wall {r['wall_seconds']} s), nproc {r['nproc']}",
              "",
              "| measure | value |", "| --- | ---: |",
              f"| page loads | {r['page_loads']} |",
@@ -554,10 +569,11 @@ def main() -> int:
     parser.add_argument("--home", type=Path, required=True, help="a store folder (built by `alliance ingest`)")
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds each user waits after every step")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     args = parser.parse_args()
-    result = run_load(args.home, args.sessions, args.seconds, port=args.port)
+    result = run_load(args.home, args.sessions, args.seconds, port=args.port, pause=args.pause)
     print(markdown(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -2,7 +2,7 @@
 
     make bench                      # = .venv/bin/python bench/run.py
     .venv/bin/python bench/run.py [--sizes 100000,1000000,10000000] [--load-seconds 300]
-                                  [--load-sessions 10] [--work bench/out] [--out BENCHMARKS.md]
+                                  [--load-sessions 10] [--load-pause 5] [--work bench/out] [--out BENCHMARKS.md]
 
 For each size the sample generator writes the exports (sessions and their feedback) as CSV
 and as Parquet, once: later runs reuse them from --work. Then, in one run:
@@ -15,7 +15,8 @@ and as Parquet, once: later runs reuse them from --work. Then, in one run:
    process, against the DuckDB path in another, both checked to agree: the ratio is the headline;
 4. a real browser against one server: each page until its charts are drawn, at 1M sessions,
    and at the largest size with the server's memory (bench/bench_pages.py);
-5. load: concurrent browser sessions for --load-seconds at 1M sessions (bench/bench_load.py).
+5. load: concurrent browser sessions for --load-seconds at 1M sessions (bench/bench_load.py), twice:
+   clicking without a pause, and with a pause of --load-pause seconds after every step.
 
 Timings on this shared 2-core machine are noisy: compare figures from one run, ratios first.
 """
@@ -256,14 +257,14 @@ def step_browser(work: Path, n: int) -> dict:
     return run_pages(home, rounds=2, echo=lambda line: None)
 
 
-def step_load(work: Path, n: int, sessions: int, seconds: int) -> dict:
+def step_load(work: Path, n: int, sessions: int, seconds: int, pause: float = 0.0) -> dict:
     from bench_load import run_load
     from bench_queries import restore_ingest_models
 
-    log(f"load: {sessions} browser sessions for {seconds} s at {size_label(n)}")
+    log(f"load: {sessions} browser sessions for {seconds} s at {size_label(n)}, pause {pause:g} s")
     home = work / "homes" / f"{size_label(n)}-parquet"
     restore_ingest_models(home)
-    return run_load(home, sessions, seconds)
+    return run_load(home, sessions, seconds, pause=pause)
 
 
 # ----------------------------------------------------------------------------- report
@@ -385,12 +386,16 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         f"{drawn(browser_worst):.2f} s from the click ({browser_worst['page']}; "
         f"{browser_worst['seconds']:.2f} s with the harness's wait)" if browser_worst else "–",
         drawn(browser_worst) if browser_worst else None, TARGETS["browser_1m"])
-    if load:
-        failed = load["failed_sessions"]
-        p95 = load["page_p95_s"]
-        lines.append(f"| {load['sessions']} concurrent browser sessions, {size_label(r['load_size'])} | p95 under 3 s, no failed session | "
-                     f"page p95 {p95:.2f} s, median {load['page_median_s']:.2f} s (from the click event: p95 "
-                     f"{ms_or(load.get('page_from_click_p95_s'))}, median {ms_or(load.get('page_from_click_median_s'))});"
+    for run, how in ((load, "no pause between steps"), (r.get("load_paused"), "a pause after every step")):
+        if not run:
+            continue
+        failed = run["failed_sessions"]
+        p95 = run["page_p95_s"]
+        how = f"a pause of {run['pause_s']:g} s after every step (a reader)" if run.get("pause_s") else how
+        lines.append(f"| {run['sessions']} concurrent browser sessions, {size_label(r['load_size'])}, {how} | "
+                     "p95 under 3 s, no failed session | "
+                     f"page p95 {p95:.2f} s, median {run['page_median_s']:.2f} s (from the click event: p95 "
+                     f"{ms_or(run.get('page_from_click_p95_s'))}, median {ms_or(run.get('page_from_click_median_s'))});"
                      f" {failed} failed | "
                      f"{'met' if p95 is not None and p95 < 3 and not failed else '**missed**'} |")
     if serverb:
@@ -514,6 +519,17 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
                   "*To script_finished* is the click until the browser got the server's end-of-run message: the "
                   "server's share. The CPU line says how many of the 2 cores the server and the browsers kept busy.",
                   "", markdown(load), ""]
+    paused = r.get("load_paused")
+    if paused:
+        from bench_load import markdown
+
+        lines += [f"## Load with a pause: {paused['sessions']} browser sessions for {paused['seconds']} s, "
+                  f"{r['load_size']:,} sessions", "",
+                  f"The same, on a new server, but each user waits {paused['pause_s']:g} s after its first load and "
+                  "after every step before the next click, as a supervisor reads a page before moving on (a short "
+                  "look: a chart page takes longer to read). The run above, without pauses, is ten users clicking as "
+                  "fast as the pages answer: the most the two cores can be asked.",
+                  "", markdown(paused), ""]
 
     lines += ["## What limits it", "", (ROOT / "bench" / "LIMITS.md").read_text().strip()
               if (ROOT / "bench" / "LIMITS.md").exists() else "", ""]
@@ -530,6 +546,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--load-sessions", type=int, default=10)
     parser.add_argument("--load-seconds", type=int, default=300)
+    parser.add_argument("--load-pause", type=float, default=5.0,
+                        help="seconds each user of the second load run waits after every step (0: no second run)")
     parser.add_argument("--skip", default="", help="steps to leave out: ingest,queries,pandas,browser,load")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report again from the last run's results.json (after editing bench/LIMITS.md)")
@@ -553,7 +571,8 @@ def main() -> int:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     skip = set(filter(None, args.skip.split(",")))
     args.work.mkdir(parents=True, exist_ok=True)
-    r = {"ingest": {}, "queries": {}, "pandas": {}, "browser": {}, "load": None, "load_size": None}
+    r = {"ingest": {}, "queries": {}, "pandas": {}, "browser": {}, "load": None, "load_paused": None,
+         "load_size": None}
     m = machine()
     r["machine"], r["sizes"] = m, sizes
     if skip and results_file.exists():
@@ -563,6 +582,7 @@ def main() -> int:
             r[part] = {int(k): v for k, v in previous.get(part, {}).items()}
         if "load" in skip:
             r["load"], r["load_size"] = previous.get("load"), previous.get("load_size")
+            r["load_paused"] = previous.get("load_paused")
         r["carried_over"] = {"steps": sorted(skip), "from": previous.get("machine", {}).get("date"),
                              "commit": previous.get("machine", {}).get("commit")}
     log(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB")
@@ -581,6 +601,9 @@ def main() -> int:
     if "load" not in skip:
         r["load_size"] = 1_000_000 if 1_000_000 in sizes else sizes[-1]
         r["load"] = step_load(args.work, r["load_size"], args.load_sessions, args.load_seconds)
+        if args.load_pause > 0:
+            r["load_paused"] = step_load(args.work, r["load_size"], args.load_sessions, args.load_seconds,
+                                         pause=args.load_pause)
     r["total_s"] = time.perf_counter() - started
     results_file.write_text(json.dumps(r, indent=1, default=str))
     write_report(args.out, m, sizes, r, args)
