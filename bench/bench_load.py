@@ -8,8 +8,10 @@ ONE Debian Chromium through Playwright's async API with one browser context per 
 Each user loops until the deadline: it clicks the next page of the sidebar navigation (every page
 the nav lists, in a per-user shuffled order from a seeded random), and every 3rd step changes a
 sidebar filter instead (adds a clinic, types a "From" date, or clears the filters). With --pause P
-each user waits P seconds after its first load and after every step, as a reader looks at a page
-before the next click (0: no pause, every user clicks as fast as the pages answer). Each step is
+each user waits after its first load and after every step, as a reader looks at a page before the
+next click: a time drawn between P/2 and 3P/2 (P on average) from a seeded random of its own, so
+that the users do not click in step with one another, as ten people in a meeting do not (0: no
+pause, every user clicks as fast as the pages answer). Each step is
 timed from the click until settled: the page has received the server's script_finished message for
 a run after the click (a page change also shows its new h1), Streamlit's stApp reports script state
 'notRunning', and every plotly chart on the page has drawn. (The script-state attribute alone can
@@ -297,6 +299,10 @@ async def _pause(seconds: float, deadline: float) -> None:
 async def _user(index: int, browser, url: str, deadline: float, result: dict, folder: Path,
                 pause: float = 0.0) -> None:
     rng = random.Random(SEED + index)
+    reading = random.Random(SEED + 1000 + index)  # its pauses; the pages and filters follow `rng` as without them
+
+    def look() -> float:
+        return reading.uniform(0.5, 1.5) * pause
     page = None
     attempt = "first load"
     try:
@@ -319,7 +325,7 @@ async def _user(index: int, browser, url: str, deadline: float, result: dict, fo
         span = _data_range(caption)
         filters = ["clinic", "period", "reset"]
         step = nav_i = filter_i = 0
-        await _pause(pause, deadline)
+        await _pause(look(), deadline)
         while time.monotonic() < deadline:
             step += 1
             attempt = "a filter change"
@@ -356,7 +362,7 @@ async def _user(index: int, browser, url: str, deadline: float, result: dict, fo
                                     "to_finish_s": max(0.0, result["finished_at"] - t0),
                                     "from_click_s": clicked if step % 3 else None})
             await _check(page)
-            await _pause(pause, deadline)
+            await _pause(look(), deadline)
     except asyncio.CancelledError:
         result["failure"] = result["failure"] or "still busy when the grace period ended"
         raise
@@ -523,7 +529,8 @@ def run_load(home: Path, sessions: int = 10, seconds: int = 300, port: int = 0, 
 def markdown(r: dict) -> str:
     f = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
     runs = r["server_runs"]
-    paused = f", a pause of {r['pause_s']:g} s after every step" if r.get("pause_s") else ", no pause between steps"
+    paused = (f", a pause of {r['pause_s'] / 2:g}–{r['pause_s'] * 1.5:g} s ({r['pause_s']:g} s on average) after every "
+              "step" if r.get("pause_s") else ", no pause between steps")
     lines = [f"Load: {r['sessions']} sessions for {r['seconds']} s{paused} (wall {r['wall_seconds']} s), nproc {r['nproc']}",
              "",
              "| measure | value |", "| --- | ---: |",
@@ -569,7 +576,8 @@ def main() -> int:
     parser.add_argument("--home", type=Path, required=True, help="a store folder (built by `alliance ingest`)")
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=300)
-    parser.add_argument("--pause", type=float, default=0.0, help="seconds each user waits after every step")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds each user waits after every step, on average (drawn between half and 1.5 times)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     args = parser.parse_args()

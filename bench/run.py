@@ -16,7 +16,8 @@ and as Parquet, once: later runs reuse them from --work. Then, in one run:
 4. a real browser against one server: each page until its charts are drawn, at 1M sessions,
    and at the largest size with the server's memory (bench/bench_pages.py);
 5. load: concurrent browser sessions for --load-seconds at 1M sessions (bench/bench_load.py), twice:
-   clicking without a pause, and with a pause of --load-pause seconds after every step.
+   clicking without a pause, and with a pause after every step of --load-pause seconds on average
+   (drawn between half and 1.5 times it, so that the users do not click in step).
 
 Timings on this shared 2-core machine are noisy: compare figures from one run, ratios first.
 """
@@ -391,7 +392,8 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
             continue
         failed = run["failed_sessions"]
         p95 = run["page_p95_s"]
-        how = f"a pause of {run['pause_s']:g} s after every step (a reader)" if run.get("pause_s") else how
+        how = (f"a pause of {run['pause_s'] / 2:g}–{run['pause_s'] * 1.5:g} s after every step (a reader)"
+               if run.get("pause_s") else how)
         lines.append(f"| {run['sessions']} concurrent browser sessions, {size_label(r['load_size'])}, {how} | "
                      "p95 under 3 s, no failed session | "
                      f"page p95 {p95:.2f} s, median {run['page_median_s']:.2f} s (from the click event: p95 "
@@ -525,10 +527,12 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
 
         lines += [f"## Load with a pause: {paused['sessions']} browser sessions for {paused['seconds']} s, "
                   f"{r['load_size']:,} sessions", "",
-                  f"The same, on a new server, but each user waits {paused['pause_s']:g} s after its first load and "
-                  "after every step before the next click, as a supervisor reads a page before moving on (a short "
-                  "look: a chart page takes longer to read). The run above, without pauses, is ten users clicking as "
-                  "fast as the pages answer: the most the two cores can be asked.",
+                  f"The same, on a new server, but each user waits after its first load and after every step "
+                  f"before the next click, as a supervisor reads a page before moving on: {paused['pause_s'] / 2:g} to "
+                  f"{paused['pause_s'] * 1.5:g} s ({paused['pause_s']:g} s on average; a short look, a chart page takes "
+                  "longer to read), drawn for each user from a seeded random of its own so that the ten do not click "
+                  "in step. The run above, without pauses, is ten users clicking as fast as the pages answer: the "
+                  "most the two cores can be asked.",
                   "", markdown(paused), ""]
 
     lines += ["## What limits it", "", (ROOT / "bench" / "LIMITS.md").read_text().strip()
@@ -547,7 +551,8 @@ def main() -> int:
     parser.add_argument("--load-sessions", type=int, default=10)
     parser.add_argument("--load-seconds", type=int, default=300)
     parser.add_argument("--load-pause", type=float, default=5.0,
-                        help="seconds each user of the second load run waits after every step (0: no second run)")
+                        help="seconds each user of the second load run waits after every step, on average "
+                             "(0: no second run)")
     parser.add_argument("--skip", default="", help="steps to leave out: ingest,queries,pandas,browser,load")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report again from the last run's results.json (after editing bench/LIMITS.md)")
