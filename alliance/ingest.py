@@ -151,10 +151,12 @@ def _finish(result: ReadResult, tables, schema: pa.Schema) -> ReadResult:
         result.table = first if first is not None else schema.empty_table()
         return result
 
+    ahead = [first, second]  # read up front; each is let go once DuckDB has it
+
     def stream():
         try:
-            yield from first.to_batches()
-            yield from second.to_batches()
+            while ahead:
+                yield from ahead.pop(0).to_batches()
             for table in tables:
                 yield from table.to_batches()
         except FileRejected as exc:

@@ -510,9 +510,9 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
         lines.append("")
 
     # ---- load
-    if load:
-        from bench_load import markdown
+    from bench_load import markdown
 
+    if load:
         lines += [f"## Load: {load['sessions']} browser sessions for {load['seconds']} s, "
                   f"{r['load_size']:,} sessions", "",
                   "One Chromium with one context per simulated user, on the same 2 cores as the server (127.0.0.1 "
@@ -523,8 +523,6 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
                   "", markdown(load), ""]
     paused = r.get("load_paused")
     if paused:
-        from bench_load import markdown
-
         lines += [f"## Load with a pause: {paused['sessions']} browser sessions for {paused['seconds']} s, "
                   f"{r['load_size']:,} sessions", "",
                   f"The same, on a new server, but each user waits after its first load and after every step "
