@@ -448,13 +448,22 @@ def test_reml_gradient_equals_differences_of_the_objective():
             assert np.abs(fit.objective_and_gradient(fit.theta)[1]).max() < 1e-3 * np.abs(start_gradient).max()
 
 
-def _model_inputs_from_rows(con, start):
-    """model_client_srs computed from the rows in pandas: per client-therapist pair, the rated
-    sessions' sums; per client, the first ORS in the period over all their therapists."""
-    rows = con.execute("""SELECT clinic, therapist_id, client_id, session_number, session_date, session_id,
+def _session_rows(con, start) -> pd.DataFrame:
+    return con.execute("""SELECT clinic, therapist_id, client_id, session_number, session_date, session_id,
                                  CAST(srs_total AS DOUBLE) AS srs, CAST(ors_total AS DOUBLE) AS ors
                           FROM attended_sessions WHERE $start IS NULL OR session_date >= $start""",
                        {"start": start}).df()
+
+
+def _model_inputs_from_rows(con, start):
+    """model_client_srs computed from the rows in pandas: per client-therapist pair, the rated
+    sessions' sums; per client, the first ORS in the period over all their therapists."""
+    return _client_sums(_session_rows(con, start))
+
+
+def _client_sums(rows: pd.DataFrame) -> pd.DataFrame:
+    """model_client_srs's columns from session rows (clinic, therapist_id, client_id, session_number,
+    session_date, session_id, srs, ors), in pandas."""
     rows = rows.sort_values(["clinic", "client_id", "session_number", "session_date", "session_id"])
     intake = rows.dropna(subset=["ors"]).groupby(["clinic", "client_id"])["ors"].first().rename("intake_ors")
     rated = rows.dropna(subset=["srs"]).assign(z=lambda f: np.log(f["session_number"]))
@@ -533,3 +542,309 @@ def test_small_fits_run_blas_single_threaded_and_leave_the_process_as_it_was():
     for thread in threads:
         thread.join()
     assert seen == [{1}] * 80 and blas_threads() == before
+
+
+# --- every fit converges to the same optimum, whatever the machine (issue 16) ---------------------
+#
+# The fits must not depend on floating-point details: the BLAS kernel and its thread count, the
+# order of the rows, a jitter far below the data's precision, or where the optimiser starts. Each
+# fit below is made on the reference data and then again under each of those changes, and every
+# figure it gives (variances, fixed effects, each therapist's estimate and prediction error, the
+# ICC interval; for the treatment response the coefficients and both variances) must agree with
+# the reference within FIT_RTOL, relative to the figure (or absolute for figures below 1). The
+# figures move by about 1e-9 under these changes; the tolerance is a thousand times that.
+
+FIT_RTOL = 1e-6
+JITTER = 1e-9
+
+
+def _nested_figures(fit) -> np.ndarray:
+    return np.concatenate([[fit.var_therapist, fit.var_client, fit.var_session], fit.beta, fit.beta[0] + fit.blup,
+                           np.sqrt(fit.pev), fit.icc_interval()])
+
+
+def _agree(got: np.ndarray, want: np.ndarray) -> float:
+    """The largest difference, relative to the figure where it is above 1 (NaN only where NaN)."""
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    keep = ~np.isnan(want)
+    return float(np.max(np.abs(got[keep] - want[keep]) / np.maximum(np.abs(want[keep]), 1.0), initial=0.0))
+
+
+def _jittered(rows: pd.DataFrame, seed: int, columns) -> pd.DataFrame:
+    """Session rows with every value of the columns moved by up to JITTER."""
+    rng = np.random.default_rng(seed)
+    rows = rows.copy()
+    for column in columns:
+        rows[column] = rows[column] + rng.uniform(-JITTER, JITTER, len(rows))  # a missing value stays missing
+    return rows
+
+
+def _perturbations(rows: pd.DataFrame, columns, inputs):
+    """(label, the fit's input, BLAS threads) for every change the fit must not notice: session rows
+    jittered before they are summed into the fit's input (`inputs`), the input's rows in another
+    order, and one or two BLAS threads."""
+    reference = inputs(rows)
+    yield "reference", reference, None
+    for threads in (1, 2):
+        yield f"{threads} BLAS thread(s)", reference, threads
+    for seed in (1, 2, 3):
+        yield f"jitter {seed}", inputs(_jittered(rows, seed, columns)), None
+    for seed in (4, 5):
+        yield f"rows in order {seed}", reference.sample(frac=1, random_state=seed).reset_index(drop=True), None
+    yield "jitter, another order, 1 thread", inputs(_jittered(rows, 6, columns)).sample(frac=1, random_state=6), 1
+
+
+def _fit_under(make_fit, threads, **kwargs):
+    from threadpoolctl import threadpool_limits
+
+    fit = make_fit()
+    if threads is None:
+        return fit.fit(**kwargs)
+    with threadpool_limits(limits=threads, user_api="blas"):
+        return fit.fit(**kwargs)
+
+
+def _synthetic_sessions(seed: int, therapist_sd: float, client_sd: float, therapists=12, clients=(3, 9)):
+    """Session rows drawn from the model itself (session SD 2, a rise over the sessions)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t in range(therapists):
+        effect = rng.normal(0, therapist_sd)
+        for c in range(int(rng.integers(*clients))):
+            level, intake = 33 + effect + rng.normal(0, client_sd), float(np.clip(rng.normal(19, 7), 0, 40))
+            for number in range(1, int(rng.integers(2, 12)) + 1):
+                rows.append({"clinic": "Havbris DPS", "therapist_id": f"T{t:02d}", "client_id": f"T{t:02d}-K{c}",
+                             "session_number": number, "session_date": dt.date(2024, 1, 1) + dt.timedelta(weeks=number),
+                             "session_id": f"T{t:02d}-K{c}-S{number}",
+                             "srs": level + 0.8 * np.log(number) + rng.normal(0, 2),
+                             "ors": intake if number == 1 else None})
+    rows = pd.DataFrame(rows)
+    # Below chance, so that REML's estimate is exactly zero: with no therapist variance every
+    # therapist's clients average the same; with no client variance every client of a therapist does.
+    client_mean = rows.groupby("client_id")["srs"].transform("mean")
+    means = rows.assign(client_mean=client_mean).drop_duplicates("client_id")
+    therapist_mean = rows["therapist_id"].map(means.groupby("therapist_id")["client_mean"].mean())
+    if therapist_sd == 0:
+        rows["srs"] += means["client_mean"].mean() - therapist_mean
+    if client_sd == 0:
+        rows["srs"] += therapist_mean - client_mean
+    return rows
+
+
+@pytest.fixture(scope="module")
+def therapist_model_cases(sample_home, tmp_path_factory):
+    """Session rows for the therapist model: the small test store, the sample (whole and from June
+    2024), and data drawn with a therapist variance of zero (the boundary) and a client variance of zero."""
+    tiny = _three_therapists().build(tmp_path_factory.mktemp("tiny"))
+    sample = store.open_reader(sample_home)
+    return {
+        "three therapists": _session_rows(tiny, None),
+        "sample": _session_rows(sample, None),
+        "sample from June 2024": _session_rows(sample, dt.date(2024, 6, 1)),
+        "no therapist variance": _synthetic_sessions(21, therapist_sd=0.0, client_sd=2.5),
+        "no client variance": _synthetic_sessions(22, therapist_sd=1.0, client_sd=0.0),
+    }
+
+
+@pytest.mark.parametrize("adjusted", [False, True], ids=["plain", "intake ORS"])
+@pytest.mark.parametrize("case", ["three therapists", "sample", "sample from June 2024", "no therapist variance",
+                                  "no client variance"])
+def test_therapist_model_converges_to_one_optimum_whatever_the_machine(therapist_model_cases, case, adjusted):
+    from alliance.stats import NestedFit, therapist_model
+
+    sessions = therapist_model_cases[case]
+    rows = _client_sums(sessions)
+
+    def model(frame):
+        _, fit, note = therapist_model(frame, adjusted)
+        assert fit is not None, note
+        return fit
+
+    reference = model(rows).fit()
+    assert reference.converged, (case, reference.note)
+    want = _nested_figures(reference)
+    for label, frame, threads in _perturbations(sessions, ("srs", "ors"), _client_sums):
+        fit = _fit_under(lambda: model(frame), threads)
+        assert fit.converged and fit.boundary == reference.boundary, (case, label, fit.note, fit.boundary)
+        assert _agree(_nested_figures(fit), want) <= FIT_RTOL, (case, label)
+    # from start values far from the optimum on either side, and on the boundary itself
+    for start in [(0.001, 0.001), (100.0, 100.0), (10.0, 0.001), (0.001, 10.0), (0.0, 1.0), (1.0, 0.0)]:
+        fit = model(rows).fit(starts=[start])
+        if not fit.converged:  # a start on a saddle may stop there: the full fit goes on to other starts
+            fit = model(rows).fit(starts=[start, *NestedFit.FALLBACK_STARTS])
+        assert fit.converged and _agree(_nested_figures(fit), want) <= FIT_RTOL, (case, start)
+
+
+def test_boundary_solutions_are_reported_as_such(therapist_model_cases):
+    from alliance.stats import therapist_model
+
+    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["no therapist variance"]), False)
+    fit.fit()
+    # a variance of exactly zero, reached and reported, not a failure: the likelihood rises away from it
+    assert fit.converged and fit.boundary == ("therapist",) and fit.var_therapist == 0.0
+    assert fit.profiled([0.0, fit.rho[1]])[1][0] >= 0
+    assert np.all(fit.blup == 0) and np.isnan(fit.icc_interval()).all()
+    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["no client variance"]), False)
+    fit.fit()
+    assert fit.converged and fit.boundary == ("client",) and fit.var_client == 0.0 and fit.var_therapist > 0
+    low, high = fit.icc_interval()  # the client variance stays fixed at zero in the interval
+    share = fit.var_therapist / (fit.var_therapist + fit.var_session)
+    assert 0 < low < share < high < 1
+    # interior data: neither variance at zero
+    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["sample"]), False)
+    assert fit.fit().boundary == ()
+
+
+def test_boundary_fit_agrees_with_statsmodels():
+    """At a zero therapist variance the fit is MixedLM's too: a model with the client intercept only."""
+    import statsmodels.api as sm
+
+    from alliance.stats import therapist_model
+
+    rng = np.random.default_rng(23)
+    rows, sessions = [], []
+    for t in range(8):
+        for c in range(5):
+            n = int(rng.integers(2, 8))
+            y = 33 + rng.normal(0, 2.5) + rng.normal(0, 2, n)
+            z = np.log(np.arange(1, n + 1))
+            rows.append({"clinic": "A", "therapist_id": f"T{t}", "client_id": f"T{t}-K{c}", "n_rated": n,
+                         "mean_srs": y.mean(), "ss_within": float(((y - y.mean()) ** 2).sum()),
+                         "mean_log_session": z.mean(), "ss_log_session": float(((z - z.mean()) ** 2).sum()),
+                         "sp_log_session": float(((z - z.mean()) * (y - y.mean())).sum()), "intake_ors": 20.0})
+            sessions += [(f"T{t}-K{c}", v, zz) for v, zz in zip(y, z)]
+    frame = pd.DataFrame(sessions, columns=["client", "y", "z"])
+    frame["z"] -= frame["z"].mean()
+    _, fit, _ = therapist_model(pd.DataFrame(rows), False)
+    fit.fit()
+    assert fit.converged and fit.boundary == ("therapist",)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = sm.MixedLM.from_formula("y ~ z", frame, groups="client").fit(reml=True, method=["powell", "lbfgs"])
+    assert fit.var_client == pytest.approx(float(reference.cov_re.iloc[0, 0]), rel=1e-3)
+    assert fit.var_session == pytest.approx(float(reference.scale), rel=1e-3)
+    assert fit.beta[0] == pytest.approx(float(reference.fe_params["Intercept"]), abs=1e-3)
+
+
+def test_profiled_likelihood_is_the_full_one_at_the_profiled_session_variance(therapist_model_cases):
+    from alliance.stats import therapist_model
+
+    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["sample"]), True)
+    for rho in ([0.5, 2.0], [0.0, 1.0], [3.0, 0.0], [0.01, 0.2]):
+        value, gradient = fit.profiled(rho)
+        # the session variance that maximises the likelihood at these ratios, in the scores' units
+        _, _, quad, _ = fit._gls(rho[0], rho[1], 1.0)
+        ve = quad / (fit.N - fit.p) * fit._scale ** 2
+        full = fit.objective(np.log(np.maximum([rho[0] * ve, rho[1] * ve, ve], 1e-300)))
+        if min(rho) > 0:
+            assert value == pytest.approx(full, rel=1e-12, abs=1e-9)
+        h = 1e-6
+        for i in range(2):
+            step = np.eye(2)[i] * h
+            lower = np.maximum(np.asarray(rho) - step, 0.0)
+            difference = (fit.profiled(np.asarray(rho) + step, False)[0] - fit.profiled(lower, False)[0]) / (
+                np.asarray(rho) + step - lower)[i]
+            assert gradient[i] == pytest.approx(difference, rel=1e-4, abs=1e-3), (rho, i)
+
+
+@pytest.fixture(scope="module")
+def response_cases(sample_home, tmp_path_factory):
+    """Each clinic's ORS rows (in order per client) for the expected-response model, from the sample
+    over two periods and from a small store."""
+    cases = {}
+    sample = store.open_reader(sample_home)
+    small = _small_response_store(tmp_path_factory.mktemp("response"))
+    for name, con, start in (("sample", sample, None), ("sample from June 2024", sample, dt.date(2024, 6, 1)),
+                             ("small", small, None)):
+        rows = con.execute("""
+            SELECT clinic, client_id, session_number, CAST(ors_total AS DOUBLE) AS ors
+            FROM attended_sessions WHERE ors_total IS NOT NULL AND ($start IS NULL OR session_date >= $start)
+            ORDER BY clinic, client_id, attended_seq""", {"start": start}).df()
+        for clinic, part in rows.groupby("clinic"):
+            cases[f"{name}: {clinic}"] = (part.reset_index(drop=True), con, start, clinic)
+    return cases
+
+
+def _ors_client_sums(rows: pd.DataFrame) -> pd.DataFrame:
+    """model_ors_clients's sums from one clinic's ORS rows (in order per client), in pandas; clients
+    with a later ORS only."""
+    rows = rows.assign(seq=rows.groupby("client_id").cumcount())
+    first = rows[rows["seq"] == 0].set_index("client_id")
+    later = rows[rows["seq"] > 0].assign(
+        intake_ors=lambda f: f["client_id"].map(first["ors"]),
+        t=lambda f: np.log1p(f["session_number"] - f["client_id"].map(first["session_number"])))
+    later = later.assign(tt=later["t"] ** 2, ty=later["t"] * later["ors"], yy=later["ors"] ** 2)
+    per = later.groupby("client_id", sort=True)
+    return pd.DataFrame({"intake_ors": per["intake_ors"].first(), "n_later": per.size(), "s_t": per["t"].sum(),
+                         "s_tt": per["tt"].sum(), "s_y": per["ors"].sum(), "s_ty": per["ty"].sum(),
+                         "s_yy": per["yy"].sum()}).reset_index()
+
+
+def _small_response_store(tmp_path):
+    b = StoreBuilder()
+    rng = np.random.default_rng(3)
+    for c in range(12):
+        intake = 10.0 + c
+        ors = [intake] + [round(intake + 4 * np.log1p(k) + float(rng.normal(0, 1)), 1) for k in range(1, 6)]
+        b.client("Havbris DPS", "T1", f"K{c}", srs=[35] * 6, ors=ors)
+    return b.build(tmp_path)
+
+
+def test_treatment_response_fits_converge_to_one_optimum_whatever_the_machine(response_cases):
+    from threadpoolctl import threadpool_limits
+
+    from alliance.stats import clinic_response_fit
+
+    settings = {"min_clients": 5}
+    assert len(response_cases) == 5  # both clinics of the sample, over two periods, and the small store
+    for case, (rows, con, start, clinic) in response_cases.items():
+
+        def figures(frame, threads=2):
+            with threadpool_limits(limits=threads or 2, user_api="blas"):
+                fit = clinic_response_fit(frame, settings)
+            assert fit is not None and fit["converged"], case
+            return np.concatenate([fit["beta"], [fit["var_group"], fit["var_resid"]]]), fit["boundary"]
+
+        # the sums summed here from the rows give the fit that the sums summed in SQL give
+        in_sql = queries.run_input(con, "model_ors_clients", {"start": start, "end": None}, Scope(), {})
+        in_sql = in_sql[(in_sql["clinic"] == clinic) & (in_sql["n_later"] > 0)]
+        want, boundary = figures(in_sql)
+        assert _agree(figures(_ors_client_sums(rows))[0], want) <= FIT_RTOL, case
+        for label, frame, threads in _perturbations(rows, ("ors",), _ors_client_sums):
+            got, got_boundary = figures(frame, threads)
+            assert got_boundary == boundary and _agree(got, want) <= FIT_RTOL, (case, label)
+
+
+def test_treatment_response_fit_agrees_with_statsmodels_and_finds_the_boundary():
+    import statsmodels.api as sm
+
+    from alliance.stats import random_intercept_fit_sums
+
+    def fit_both(rows: pd.DataFrame):
+        X = np.column_stack([np.ones(len(rows)), rows["x"]])
+        g = pd.factorize(rows["group"])[0]
+        y = rows["y"].to_numpy()
+        n = np.bincount(g).astype(float)
+        sx = np.stack([np.bincount(g, weights=X[:, j]) for j in range(2)], axis=1)
+        mine = random_intercept_fit_sums(n, sx, np.bincount(g, weights=y), X.T @ X, X.T @ y, float(y @ y))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = sm.MixedLM(y, X, groups=g).fit(reml=True, method=["powell", "lbfgs"])
+        return mine, theirs
+
+    rng = np.random.default_rng(31)
+    groups = np.repeat(np.arange(40), 5)
+    x = rng.normal(20, 7, len(groups))
+    rows = pd.DataFrame({"group": groups, "x": x, "y": 5 + 0.5 * x + rng.normal(0, 3, 40)[groups] + rng.normal(0, 2, len(groups))})
+    mine, theirs = fit_both(rows)
+    assert mine["converged"] and not mine["boundary"]
+    assert mine["var_group"] == pytest.approx(float(np.asarray(theirs.cov_re)[0, 0]), rel=1e-3)
+    assert mine["var_resid"] == pytest.approx(float(theirs.scale), rel=1e-3)
+    np.testing.assert_allclose(mine["beta"], theirs.fe_params, rtol=1e-4)
+    # no group variance at all: every group's means of x and y the same, below chance
+    rows = rows.assign(y=5 + 0.5 * x + rng.normal(0, 2, len(groups)))
+    for column in ("x", "y"):
+        rows[column] += rows[column].mean() - rows.groupby("group")[column].transform("mean")
+    mine, theirs = fit_both(rows)
+    assert mine["converged"] and mine["boundary"] and mine["var_group"] == 0.0
+    assert mine["var_resid"] == pytest.approx(float(theirs.scale), rel=1e-3)
