@@ -31,6 +31,15 @@ def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
     return text.str[:1].str.upper() + text.str[1:]
 
 
+def on_track_notices(caseload: pd.DataFrame) -> list[str]:
+    """One sentence per clinic whose expected response could not be estimated, so that not on
+    track could not be judged for its clients (caseload_flags' on_track_status); none otherwise."""
+    unjudged = caseload[caseload["on_track_status"].isin(("few_clients", "response_not_converged"))]
+    return [t("sup.on_track_unavailable", n=i18n.integer(len(part)), clinic=clinic,
+              reason=t(f"model.status.{part['on_track_status'].iloc[0]}"))
+            for clinic, part in unjudged.groupby("clinic", sort=True)]
+
+
 def key_figures(totals: pd.DataFrame, flags: pd.DataFrame) -> dict:
     """The period's totals from its rated sessions (period_totals) and per-client rows (caseload_flags).
 

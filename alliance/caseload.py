@@ -37,12 +37,15 @@ def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFr
     latest session both rated); no client feedback in the last three attended
     sessions; a ceiling pattern (40 at every one of 3 or more rated sessions: the
     feedback carries no signal). `concern` weighs the flags (CONCERN_WEIGHTS);
-    `n_flags` counts them. Sorted by concern, then by the last session date.
+    `n_flags` counts them; `on_track_status` is treatment_response's status for the client (a
+    MODEL_STATUS code; empty without an ORS in the period), so that a page can say when not on
+    track could not be judged. Sorted by concern, then by the last session date.
     """
     signals = queries.run(con, "client_signals", params, scope, settings)
     response = queries.run(con, "treatment_response", params, scope, settings)
-    on_track = response[["clinic", "client_id", "not_on_track"]]
+    on_track = response[["clinic", "client_id", "not_on_track", "status"]].rename(columns={"status": "on_track_status"})
     frame = signals.merge(on_track, on=["clinic", "client_id"], how="left")
+    frame["on_track_status"] = frame["on_track_status"].fillna("").astype(str)
     frame["not_on_track"] = frame["not_on_track"].astype("boolean").fillna(False).astype(bool)
     for flag in FLAGS:
         frame[flag] = frame[flag].astype(bool)
@@ -53,6 +56,6 @@ def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFr
                               ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
     columns = ["clinic", "client_id", "therapist_id", "site", "sector", "n_sessions", "n_rated", "last_session_date",
                "last_srs", "ors_change", "last_discrepancy", "n_open_ruptures", "n_unrepaired_ruptures",
-               *FLAGS, "n_flags", "concern"]
+               *FLAGS, "n_flags", "concern", "on_track_status"]
     return frame[columns]
 

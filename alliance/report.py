@@ -36,7 +36,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from . import i18n, queries
-from .agenda import key_figures, reasons
+from .agenda import key_figures, on_track_notices, reasons
 from .caseload import FLAGS
 from .charts import (create_alliance_development, create_alliance_trend, create_early_alliance_outcome,
                      create_outcome_categories, create_profiles)
@@ -190,6 +190,8 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
                                                     flags["concern"])],
                   widths=(3, 2, 2, 3, 2, 6, 2.6), numeric=(1, 2, 4, 6))
         doc.small(t("sup.caseload_note"))
+        for notice in on_track_notices(flags):
+            doc.text(notice)
 
     doc.heading(t("report.agenda"))
     flagged = flags[flags["n_flags"] > 0]

@@ -39,6 +39,27 @@ _PERIOD = (Param("start", "date"), Param("end", "date"))
 _MIN_GROUPS = 2
 
 
+# Why a model's estimates are what they are: a code per state, stored in the `status` column and
+# said in the viewer's language from the locales ("model.status.<code>"); `note` keeps the
+# sentence in English for the command line.
+MODEL_STATUS = {
+    "fitted": "",
+    "boundary": "the therapist variance is estimated at zero: every therapist's estimate is the overall level",
+    "few_therapists": "fewer than 2 therapists: the variation between therapists cannot be estimated",
+    "one_client_each": "no therapist has more than one client: therapists and clients cannot be told apart",
+    "same_intake": "every client has the same intake ORS: the case mix cannot be adjusted for",
+    "no_variation": "every score is the same: there is no variation to share out",
+    "one_session_each": "no client has more than one rated session: clients and sessions cannot be told apart",
+    "no_session_variation": ("no client's score changes from session to session: the session variation cannot be "
+                             "estimated"),
+    "not_converged": "the model did not converge",
+    "few_clients": ("the clinic has too few clients with 2 or more ORS (or too little spread in them) to estimate "
+                    "its expected response"),
+    "response_not_converged": "the clinic's expected-response model did not converge",
+    "one_ors": "only one ORS: nothing to compare yet",
+}
+
+
 def _empty(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
@@ -538,22 +559,21 @@ def _therapist_model(con, params: dict, scope: Scope, settings: dict):
 
 def _fit_therapist_model(con, params: dict, scope: Scope, settings: dict):
     rows = queries.run_input(con, "model_client_srs", {"start": params["start"], "end": params["end"]}, scope, settings)
-    rows, fit, note = therapist_model(rows, params.get("adjust") == "intake_ors")
+    rows, fit, note, status = therapist_model(rows, params.get("adjust") == "intake_ors")
     if fit is None:
-        return rows, None, note
+        return rows, None, note, status
     with blas_threads_for(len(rows)):
         fit.fit()
-    boundary = ("the therapist variance is estimated at zero: every therapist's estimate is the overall level"
-                if "therapist" in fit.boundary else "")
-    return rows, fit, "; ".join(x for x in (fit.note, boundary, note) if x)
+    status = "not_converged" if not fit.converged else "boundary" if "therapist" in fit.boundary else "fitted"
+    return rows, fit, "; ".join(x for x in (MODEL_STATUS[status], note) if x), status
 
 
 def therapist_model(rows: pd.DataFrame, adjusted: bool):
     """The therapist model for the clients of model_client_srs, not yet fitted.
 
     Returns the client rows in the model (with their therapist's code in `_therapist`), the
-    NestedFit (None when the data cannot support the model) and a note (why not, or what was
-    left out)."""
+    NestedFit (None when the data cannot support the model), a note (why not, or what was left
+    out) and the status code (MODEL_STATUS) when it cannot be fitted ("" otherwise)."""
     note = ""
     if adjusted and len(rows):
         missing = rows["intake_ors"].isna()
@@ -562,20 +582,20 @@ def therapist_model(rows: pd.DataFrame, adjusted: bool):
         rows = rows[~missing]
     rows = rows.reset_index(drop=True)
     if rows.empty:
-        return rows, None, note
+        return rows, None, note, ""
     key = rows["clinic"] + "\x1f" + rows["therapist_id"]
     codes, therapists = pd.factorize(key, sort=True)
     rows = rows.assign(_therapist=codes)
     problem = ""
     if len(therapists) < _MIN_GROUPS:
-        problem = "fewer than 2 therapists: the variation between therapists cannot be estimated"
+        problem = "few_therapists"
     elif len(rows) <= len(therapists):
-        problem = "no therapist has more than one client: therapists and clients cannot be told apart"
+        problem = "one_client_each"
     X = np.ones((len(rows), 1))
     if adjusted:
         intake = rows["intake_ors"].to_numpy(dtype=float)
         if not problem and np.ptp(intake) == 0:
-            problem = "every client has the same intake ORS: the case mix cannot be adjusted for"
+            problem = "same_intake"
         X = np.column_stack([X, intake - intake.mean()])
     # ln(session_number), centred on its mean over sessions, so that the intercept is the score
     # at an average point in treatment.
@@ -585,20 +605,20 @@ def therapist_model(rows: pd.DataFrame, adjusted: bool):
     fit = NestedFit(n, rows["mean_srs"], rows["ss_within"], codes, X,
                     session_cov=(z_mean, rows["ss_log_session"], rows["sp_log_session"]))
     if not problem and fit.total_var <= 0:
-        problem = "every score is the same: there is no variation to share out"
+        problem = "no_variation"
     if not problem and fit.N <= fit.C:
-        problem = "no client has more than one rated session: clients and sessions cannot be told apart"
+        problem = "one_session_each"
     if not problem and not float(rows["ss_within"].sum()) > 0:
-        problem = "no client's score changes from session to session: the session variation cannot be estimated"
+        problem = "no_session_variation"
     if problem:
-        return rows, None, "; ".join(x for x in (problem, note) if x)
-    return rows, fit, note
+        return rows, None, "; ".join(x for x in (MODEL_STATUS[problem], note) if x), problem
+    return rows, fit, note, ""
 
 
 THERAPIST_EFFECTS_COLUMNS = {
     "clinic": "str", "therapist_id": "str", "n_clients": "int64", "n_rated": "int64",
     "raw_mean": "float64", "estimate": "float64", "ci_low": "float64", "ci_high": "float64",
-    "too_few": "bool", "rank": "Int64", "converged": "bool", "adjusted": "bool", "note": "str",
+    "too_few": "bool", "rank": "Int64", "converged": "bool", "adjusted": "bool", "status": "str", "note": "str",
 }
 
 
@@ -624,12 +644,15 @@ def therapist_effects(con, params: dict, scope: Scope, settings: dict) -> pd.Dat
     intake ORS); ci_low, ci_high (95 %, from the prediction error variance of the random effect
     plus that of the overall mean); too_few (fewer clients than the `min_clients` setting: shown,
     not ranked); rank (1 = highest estimate among the therapists not too_few; ties by clinic and
-    therapist_id); converged; adjusted; note (why estimates are empty, or what was left out).
+    therapist_id); converged; adjusted; status (a MODEL_STATUS code: "fitted", "boundary" when the
+    therapist variance is estimated at exactly zero, or why the estimates are empty); note (the
+    status in English, and what was left out). When the model cannot be fitted the plain means
+    are still given.
 
     adjust=intake_ors adds the client's first ORS total in the period as a fixed covariate
     (case mix); clients without an ORS in the period are then left out.
     """
-    rows, fit, note = _therapist_model(con, params, scope, settings)
+    rows, fit, note, status = _therapist_model(con, params, scope, settings)
     if rows.empty:
         return _empty(THERAPIST_EFFECTS_COLUMNS)
     rows = rows.assign(_sum=rows["mean_srs"] * rows["n_rated"])
@@ -640,6 +663,7 @@ def therapist_effects(con, params: dict, scope: Scope, settings: dict) -> pd.Dat
     per["too_few"] = per["n_clients"] < settings["min_clients"]
     per["adjusted"] = params.get("adjust") == "intake_ors"
     per["converged"] = bool(fit is not None and fit.converged)
+    per["status"] = status
     per["note"] = note
     if fit is not None and fit.converged:
         estimate = fit.beta[0] + fit.blup[per.index.to_numpy()]
@@ -661,7 +685,7 @@ THERAPIST_ICC_COLUMNS = {
     "n_therapists": "int64", "n_clients": "int64", "n_sessions": "int64",
     "therapist_var": "float64", "client_var": "float64", "session_var": "float64",
     "icc": "float64", "icc_ci_low": "float64", "icc_ci_high": "float64", "client_icc": "float64",
-    "converged": "bool", "method": "str", "adjusted": "bool", "statement": "str", "note": "str",
+    "converged": "bool", "method": "str", "adjusted": "bool", "statement": "str", "status": "str", "note": "str",
 }
 
 
@@ -681,27 +705,29 @@ def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFra
     empty when the therapist variance is estimated at zero, where that interval means nothing;
     with few therapists it is too narrow, treat it as a rough guide); client_icc (client_var over
     the total: the share between clients of the same therapist); converged; method (the optimiser
-    that gave the fit, "REML, <scipy method>"); adjusted; statement (one plain sentence); note.
-    An empty scope gives no row; too little data gives a row with converged false and a note.
+    that gave the fit, "REML, <scipy method>"); adjusted; statement (one plain sentence); status
+    (as in therapist_effects); note. An empty scope gives no row; too little data gives a row with
+    converged false, empty shares, and its status and note.
     """
-    rows, fit, note = _therapist_model(con, params, scope, settings)
+    rows, fit, note, status = _therapist_model(con, params, scope, settings)
     if rows.empty:
         return _empty(THERAPIST_ICC_COLUMNS)
     row = {
         "n_therapists": int(rows["_therapist"].nunique()), "n_clients": len(rows),
         "n_sessions": int(rows["n_rated"].sum()), "adjusted": params.get("adjust") == "intake_ors",
-        "converged": False, "method": "", "note": note, "statement": "",
+        "converged": False, "method": "", "status": status, "note": note, "statement": "",
         "therapist_var": np.nan, "client_var": np.nan, "session_var": np.nan,
         "icc": np.nan, "icc_ci_low": np.nan, "icc_ci_high": np.nan, "client_icc": np.nan,
     }
-    if fit is None:
-        row["statement"] = "Too little data to say how much of the variation lies between therapists."
+    if fit is None or not fit.converged:
+        row["statement"] = "Too little data to say how much of the variation lies between therapists." \
+            if fit is None else "The model did not converge: the shares cannot be given."
     else:
         total = fit.var_therapist + fit.var_client + fit.var_session
         with blas_threads_for(fit.C):
             low, high = fit.icc_interval()
         row.update(
-            converged=fit.converged, method=f"REML, {fit.method}",
+            converged=True, method=f"REML, {fit.method}",
             therapist_var=round(fit.var_therapist, 4), client_var=round(fit.var_client, 4),
             session_var=round(fit.var_session, 4), icc=round(fit.var_therapist / total, 4),
             client_icc=round(fit.var_client / total, 4),
@@ -717,10 +743,6 @@ def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFra
             f"{100 * row['client_icc']:.1f}% between clients of the same therapist and "
             f"{100 * (1 - row['icc'] - row['client_icc']):.1f}% between sessions of the same client."
         )
-        if fit.var_therapist == 0:
-            row["note"] = "; ".join(x for x in ("the therapist variance is estimated at zero: no interval", note) if x)
-        if not fit.converged:
-            row["statement"] = "The model did not converge; the shares below are not reliable. " + row["statement"]
     return _typed(pd.DataFrame([row]), THERAPIST_ICC_COLUMNS)
 
 
@@ -912,7 +934,7 @@ def full_rank(XtX, tol: float = 1e-10) -> bool:
 TREATMENT_RESPONSE_COLUMNS = {
     "clinic": "str", "client_id": "str", "therapist_id": "str", "n_ors": "int64",
     "intake_ors": "float64", "session_number": "Int64", "ors": "float64",
-    "expected_ors": "float64", "lower_band": "float64", "not_on_track": "boolean", "note": "str",
+    "expected_ors": "float64", "lower_band": "float64", "not_on_track": "boolean", "status": "str", "note": "str",
 }
 _BAND_QUANTILE = 0.25
 
@@ -976,7 +998,8 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     Columns: clinic, client_id, therapist_id (of the client's latest attended session in the
     period), n_ors, intake_ors, session_number and ors (the client's latest ORS), expected_ors,
     lower_band, not_on_track (the latest ORS is below the lower band; empty with fewer than 2 ORS
-    or when the clinic's model could not be fitted), note (why values are empty).
+    or when the clinic's model could not be fitted), status (a MODEL_STATUS code: "fitted", "one_ors", or why the clinic has
+    no model: "few_clients", "response_not_converged"), note (the status in English).
     A clinic needs at least `min_clients` clients with 2 or more ORS for its model.
     """
     period = {"start": params["start"], "end": params["end"]}
@@ -986,7 +1009,7 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     # Column-wise: the rows of each clinic by position (the clinics are few, the clients many).
     size = len(latest)
     expected_ors, lower_band = np.full(size, np.nan), np.full(size, np.nan)
-    note = np.full(size, "", dtype=object)
+    status = np.full(size, "fitted", dtype=object)
     design = _response_design(latest["intake_ors"], (latest["session_number"] - latest["intake_session"]).to_numpy(float))
     has_later = latest["n_later"].to_numpy(float) > 0
     sums = latest[["intake_ors", "n_later", "s_t", "s_tt", "s_y", "s_ty", "s_yy"]]
@@ -996,12 +1019,8 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
         in_clinic = np.flatnonzero(codes == code)
         later = sums.iloc[in_clinic[has_later[in_clinic]]]
         fit = clinic_response_fit(later, settings)
-        if fit is None:
-            note[in_clinic] = ("the clinic has too few clients with 2 or more ORS (or too little spread in them) "
-                               "to estimate its expected response")
-            continue
-        if not fit["converged"]:
-            note[in_clinic] = "the clinic's expected-response model did not converge"
+        if fit is None or not fit["converged"]:
+            status[in_clinic] = "few_clients" if fit is None else "response_not_converged"
             continue
         fits[clinic] = (in_clinic, np.asarray(fit["beta"], float))
     if fits:
@@ -1020,6 +1039,8 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     fitted = ~np.isnan(lower_band)
     below = latest["ors"].to_numpy(float) < lower_band
     flag = pd.arrays.BooleanArray(below, ~(has_two & fitted))  # empty where nothing is compared
-    note[~has_two & (note == "")] = "only one ORS: nothing to compare yet"
-    latest = latest.assign(expected_ors=expected_ors, lower_band=lower_band, not_on_track=flag, note=note)
+    status[~has_two & (status == "fitted")] = "one_ors"
+    note = pd.Series(status).map(MODEL_STATUS).to_numpy()
+    latest = latest.assign(expected_ors=expected_ors, lower_band=lower_band, not_on_track=flag, status=status,
+                           note=note)
     return _typed(latest, TREATMENT_RESPONSE_COLUMNS)

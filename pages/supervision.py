@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance import i18n
-from alliance.agenda import reasons
+from alliance.agenda import on_track_notices, reasons
 from alliance.caseload import FLAGS
 from alliance.charts.timeline import create_client_timeline
 from alliance.i18n import t
@@ -103,6 +103,8 @@ pack_download("therapist", clinic, therapist, key="sup_pack", page="supervision"
 # ------------------------------------------------------------------ caseload
 st.subheader(t("sup.caseload_heading", therapist=shown_name))
 flagged = mine[mine["n_flags"] > 0]
+for notice in on_track_notices(mine):
+    st.info(notice)
 st.caption(t("sup.caseload_count_one" if len(mine) == 1 else "sup.caseload_count", n=i18n.integer(len(mine)),
              flagged=i18n.integer(len(flagged))))
 date_format = "DD.MM.YYYY" if i18n.language() == "nb" else "D MMM YYYY"

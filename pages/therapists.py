@@ -59,6 +59,11 @@ st.plotly_chart(snapshot.figure(create_therapist_effects_with_sites, ("therapist
 chart_downloads("therapists_effects", "therapist_effects", {**period, "adjust": adjust},
                 lambda rows: create_therapist_effects_with_sites(rows, funnel, colors=colors),
                 t("therapists.effects.heading"), page="therapists")
+if len(effects) and effects["estimate"].isna().all():
+    # The model could not be fitted: one sentence with the reason; the chart shows the plain means.
+    st.warning(t("therapists.effects.unavailable", reason=t(f"model.status.{effects['status'].iloc[0]}")))
+elif len(effects) and (effects["status"] == "boundary").any():
+    st.caption(t("model.status.boundary"))
 if adjusted and len(effects):
     missing = effects["note"].astype(str).str.extract(r"(\d+) client\(s\) without an ORS")[0].dropna()
     if len(missing):
@@ -70,7 +75,8 @@ st.subheader(t("therapists.icc.heading"))
 icc = snapshot.query("therapist_icc", **period, adjust=adjust)
 row = icc.iloc[0] if len(icc) else None
 if row is None or not bool(row["converged"]) or row["icc"] != row["icc"]:
-    st.info(t("therapists.icc.unavailable"))
+    st.info(t("therapists.icc.unavailable_reason", reason=t(f"model.status.{row['status']}"))
+            if row is not None and row["status"] else t("therapists.icc.unavailable"))
 else:
     share = float(row["icc"])
     client_share = float(row["client_icc"])

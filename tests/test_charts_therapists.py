@@ -159,9 +159,19 @@ def test_forest_draws_the_95_interval_around_each_estimate_with_n_in_the_hover()
     assert any(a["text"].startswith("average of the estimates") for a in spec["layout"]["annotations"])
 
 
-def test_forest_without_estimates_says_so():
+def test_forest_without_estimates_shows_the_plain_means_or_says_so():
+    # The model could not be fitted: the plain means, hollow and grey, without intervals or ranks.
     unfitted = EFFECTS.assign(estimate=np.nan, ci_low=np.nan, ci_high=np.nan, rank=pd.NA)
     spec = plain(create_therapist_effects(unfitted))
+    [means] = spec["data"]
+    assert means["name"] == t("therapists.effects.plain_name") and "error_x" not in means
+    assert values(means["x"]) == [35.0, 36.0, 38.0, 39.5]  # in the order of the mean
+    assert values(means["y"]) == ["FK-1", "HB-2", "FK-2", "HB-1"]
+    assert means["marker"]["line"]["color"] == NOT_JUDGED_COLOR and means["marker"]["color"] == "rgba(0,0,0,0)"
+    assert spec["layout"]["xaxis"]["title"]["text"] == t("therapists.effects.plain_x")
+    assert "rank" not in means["hovertemplate"]
+    # nothing at all to show: a sentence
+    spec = plain(create_therapist_effects(unfitted.assign(raw_mean=np.nan)))
     assert [a["text"] for a in spec["layout"]["annotations"]] == [t("therapists.effects.not_fitted")]
     spec = plain(create_therapist_effects(EFFECTS.iloc[0:0]))
     assert [a["text"] for a in spec["layout"]["annotations"]] == [t("therapists.effects.empty")]

@@ -294,6 +294,19 @@ def test_hostile_comment_is_plain_text(monkeypatch, hostile_home, missing_export
     assert list(agenda["client_id"]) == ["K1"]
 
 
+def test_a_caseload_says_when_not_on_track_cannot_be_judged(monkeypatch, hostile_home, sample_home, missing_exports,
+                                                           busiest):
+    # One client in the clinic: its expected response cannot be learnt, and the page says so once.
+    at = open_page(monkeypatch, hostile_home, missing_exports, {"sup_therapist": f"{HOSTILE_CLINIC}/T1"})
+    said = [i.value for i in at.info if "cannot be judged" in i.value]
+    assert said == [f"Not on track cannot be judged for 1 client(s) of {HOSTILE_CLINIC}: The clinic has too few "
+                    "clients with two or more ORS, or too little spread in their scores, to learn its usual course."]
+    # the sample's clinics have their models: nothing is said
+    at = open_page(monkeypatch, sample_home, missing_exports, {"sup_therapist": busiest["key"]})
+    assert len(table(at, "sup_caseload")) == len(busiest["caseload"])
+    assert not [i.value for i in at.info if "cannot be judged" in i.value]
+
+
 def test_without_a_store_it_says_what_to_do(monkeypatch, empty_home, missing_exports):
     at = open_page(monkeypatch, empty_home, missing_exports)
     [info] = at.info

@@ -132,10 +132,21 @@ def test_one_therapist_gives_sentences_not_errors(monkeypatch, sample_home, miss
     at = open_page(monkeypatch, sample_home, missing_exports, therapist="Havbris DPS/HB-T01")
     funnel = chart(at, "therapists_funnel")
     assert sum(len(values(t["x"])) for t in funnel["data"] if t["mode"] == "markers") == 1
+    # no model with one therapist: one sentence with the reason, and the plain mean drawn instead
     effects = chart(at, "therapists_effects")
-    assert [a["text"] for a in effects["layout"]["annotations"]] == ["The model could not be fitted for this selection."]
-    assert "cannot be estimated for this selection" in texts(at)
-    assert len(at.dataframe[0].value) == 1
+    [means] = effects["data"]
+    assert means["name"] == "plain mean" and "error_x" not in means
+    table = at.dataframe[0].value
+    assert len(table) == 1 and values(means["x"]) == [pytest.approx(float(table["Mean SRS"].iloc[0]), abs=0.01)]
+    warning = [w.value for w in at.warning if w.value.startswith("No model estimates")]
+    assert warning == ["No model estimates for this selection: There are fewer than two therapists in this "
+                       "selection. The plain means are shown instead, without intervals and unranked."]
+    assert ("The therapist share cannot be estimated for this selection: There are fewer than two therapists in "
+            "this selection.") in [i.value for i in at.info]
+    # and in Norwegian
+    at.selectbox(key="f_lang").set_value("nb").run()
+    assert any(w.value.startswith("Ingen modellestimater for dette utvalget: Utvalget har færre enn to terapeuter.")
+               for w in at.warning)
 
 
 def test_an_empty_period_is_a_sentence(monkeypatch, sample_home, missing_exports):

@@ -148,6 +148,18 @@ def test_the_clinic_pack_hides_small_cells_for_export(small):
         assert re.search(r"\d+ cells hidden in this pack", whole), clinic
 
 
+def test_the_pack_says_when_not_on_track_cannot_be_judged(small, con, therapist):
+    # Every ORS in the small store is the same, so no clinic's expected response can be learnt:
+    # the caseload says so in one sentence, as the Supervision page does, in the pack's language.
+    english = " ".join(pdf_text(report.therapist_pack(small, OWN, "T1", language="en")))
+    assert ("Not on track cannot be judged for 6 client(s) of Havbris DPS: The clinic has too few clients with two "
+            "or more ORS, or too little spread in their scores, to learn its usual course.") in english
+    norwegian = " ".join(pdf_text(report.therapist_pack(small, OWN, "T1", language="nb")))
+    assert "«Ikke på sporet» kan ikke vurderes for 6 klient(er) ved Havbris DPS" in norwegian
+    # where the model is fitted, nothing is said
+    assert "cannot be judged" not in " ".join(pdf_text(report.therapist_pack(con, *therapist, START, END)))
+
+
 def test_a_pack_outside_the_viewers_scope_is_refused(con, therapist):
     options = queries.run(con, "filter_options")
     peer = options[options["clinic"] == PEER].iloc[0]

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from alliance import queries, store
+from alliance import i18n, queries, store
 from alliance.scope import Scope
 from alliance.stats import (EARLY_ALLIANCE_COLUMNS, THERAPIST_EFFECTS_COLUMNS, THERAPIST_ICC_COLUMNS,
                             TREATMENT_RESPONSE_COLUMNS, fisher_interval)
@@ -197,21 +197,30 @@ def test_degenerate_data_gives_rows_that_say_so(tmp_path):
     effects = run(con, "therapist_effects")
     assert len(effects) == 1 and not effects["converged"].any() and effects["estimate"].isna().all()
     assert effects.loc[0, "raw_mean"] == pytest.approx(32.33, abs=0.01) and "fewer than 2 therapists" in effects.loc[0, "note"]
+    assert effects.loc[0, "status"] == "few_therapists"
     icc = run(con, "therapist_icc")
     assert len(icc) == 1 and not icc.loc[0, "converged"] and pd.isna(icc.loc[0, "icc"])
     assert icc.loc[0, "n_therapists"] == 1 and icc.loc[0, "statement"]
     response = run(con, "treatment_response")  # 3 clients < min_clients: no model for the clinic
     assert len(response) == 3 and response["expected_ors"].isna().all() and response["not_on_track"].isna().all()
-    assert response["note"].str.contains("too few clients").all()
+    assert response["note"].str.contains("too few clients").all() and (response["status"] == "few_clients").all()
+    # the supervision page and the pack say so in one sentence per clinic
+    from alliance.agenda import on_track_notices
+
+    caseload = run(con, "caseload_flags")
+    assert (caseload["on_track_status"] == "few_clients").all() and not caseload["not_on_track"].any()
+    assert on_track_notices(caseload) == ["Not on track cannot be judged for 3 client(s) of Havbris DPS: The clinic "
+                                          "has too few clients with two or more ORS, or too little spread in their "
+                                          "scores, to learn its usual course."]
 
     b = StoreBuilder()
     for t in ("T1", "T2"):
         for c in range(3):  # every score the same
             b.client("Havbris DPS", t, f"{t}-K{c}", srs=[36, 36, 36], ors=[20.0, 20.0, 20.0])
     con = b.build(tmp_path / "flat")
-    for adjust in ("none", "intake_ors"):
+    for adjust, status in (("none", "no_variation"), ("intake_ors", "same_intake")):
         icc = run(con, "therapist_icc", {"adjust": adjust})
-        assert not icc.loc[0, "converged"] and icc.loc[0, "note"]
+        assert not icc.loc[0, "converged"] and icc.loc[0, "note"] and icc.loc[0, "status"] == status
         assert not run(con, "therapist_effects", {"adjust": adjust})["converged"].any()
     flat = run(con, "early_alliance_outcome").iloc[0]
     assert flat["n"] == 6 and pd.isna(flat["r"]) and "does not vary" in flat["note"]
@@ -656,7 +665,7 @@ def test_therapist_model_converges_to_one_optimum_whatever_the_machine(therapist
     rows = _client_sums(sessions)
 
     def model(frame):
-        _, fit, note = therapist_model(frame, adjusted)
+        _, fit, note, _ = therapist_model(frame, adjusted)
         assert fit is not None, note
         return fit
 
@@ -678,20 +687,20 @@ def test_therapist_model_converges_to_one_optimum_whatever_the_machine(therapist
 def test_boundary_solutions_are_reported_as_such(therapist_model_cases):
     from alliance.stats import therapist_model
 
-    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["no therapist variance"]), False)
+    _, fit, _, _ = therapist_model(_client_sums(therapist_model_cases["no therapist variance"]), False)
     fit.fit()
     # a variance of exactly zero, reached and reported, not a failure: the likelihood rises away from it
     assert fit.converged and fit.boundary == ("therapist",) and fit.var_therapist == 0.0
     assert fit.profiled([0.0, fit.rho[1]])[1][0] >= 0
     assert np.all(fit.blup == 0) and np.isnan(fit.icc_interval()).all()
-    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["no client variance"]), False)
+    _, fit, _, _ = therapist_model(_client_sums(therapist_model_cases["no client variance"]), False)
     fit.fit()
     assert fit.converged and fit.boundary == ("client",) and fit.var_client == 0.0 and fit.var_therapist > 0
     low, high = fit.icc_interval()  # the client variance stays fixed at zero in the interval
     share = fit.var_therapist / (fit.var_therapist + fit.var_session)
     assert 0 < low < share < high < 1
     # interior data: neither variance at zero
-    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["sample"]), False)
+    _, fit, _, _ = therapist_model(_client_sums(therapist_model_cases["sample"]), False)
     assert fit.fit().boundary == ()
 
 
@@ -715,7 +724,7 @@ def test_boundary_fit_agrees_with_statsmodels():
             sessions += [(f"T{t}-K{c}", v, zz) for v, zz in zip(y, z)]
     frame = pd.DataFrame(sessions, columns=["client", "y", "z"])
     frame["z"] -= frame["z"].mean()
-    _, fit, _ = therapist_model(pd.DataFrame(rows), False)
+    _, fit, _, _ = therapist_model(pd.DataFrame(rows), False)
     fit.fit()
     assert fit.converged and fit.boundary == ("therapist",)
     with warnings.catch_warnings():
@@ -729,7 +738,7 @@ def test_boundary_fit_agrees_with_statsmodels():
 def test_profiled_likelihood_is_the_full_one_at_the_profiled_session_variance(therapist_model_cases):
     from alliance.stats import therapist_model
 
-    _, fit, _ = therapist_model(_client_sums(therapist_model_cases["sample"]), True)
+    _, fit, _, _ = therapist_model(_client_sums(therapist_model_cases["sample"]), True)
     for rho in ([0.5, 2.0], [0.0, 1.0], [3.0, 0.0], [0.01, 0.2]):
         value, gradient = fit.profiled(rho)
         # the session variance that maximises the likelihood at these ratios, in the scores' units
@@ -848,3 +857,31 @@ def test_treatment_response_fit_agrees_with_statsmodels_and_finds_the_boundary()
     mine, theirs = fit_both(rows)
     assert mine["converged"] and mine["boundary"] and mine["var_group"] == 0.0
     assert mine["var_resid"] == pytest.approx(float(theirs.scale), rel=1e-3)
+
+
+def test_a_fit_that_cannot_be_made_gives_the_plain_means_and_says_why(tmp_path, monkeypatch):
+    # Forced here (no data of ours fails to converge any more): when no point satisfies the
+    # optimality conditions, the estimates are empty, never a number from a failed search, and the
+    # rows say why, with the plain means still given.
+    from alliance.stats import NestedFit
+
+    con = _three_therapists().build(tmp_path)
+    monkeypatch.setattr(NestedFit, "_stationary", lambda self, rho: (False, self.profiled(rho, False)[0]))
+    stats_module = sys.modules["alliance.stats"]
+    stats_module._FITS.clear()
+    effects = run(con, "therapist_effects")
+    assert not effects["converged"].any() and effects["estimate"].isna().all() and effects["rank"].isna().all()
+    assert (effects["status"] == "not_converged").all() and (effects["note"] == "the model did not converge").all()
+    assert effects.set_index("therapist_id")["raw_mean"].notna().all()
+    icc = run(con, "therapist_icc").iloc[0]
+    assert not icc["converged"] and pd.isna(icc["icc"]) and icc["status"] == "not_converged"
+    assert icc["statement"] == "The model did not converge: the shares cannot be given."
+    stats_module._FITS.clear()
+
+
+def test_every_model_status_is_said_in_both_languages():
+    from alliance.stats import MODEL_STATUS
+
+    for code in MODEL_STATUS:
+        english, norwegian = (i18n.t(f"model.status.{code}", lang=language) for language in ("en", "nb"))
+        assert english.endswith(".") and norwegian.endswith(".") and english != norwegian, code

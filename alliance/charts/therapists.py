@@ -141,14 +141,18 @@ def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None 
 
     Ranked therapists come first (highest on top); those with too few clients follow in a block
     of their own, grey and hollow, unranked. Points are coloured by `site` when the frame has
-    that column (else by clinic) through `colors`. Therapists without an estimate are left out.
+    that column (else by clinic) through `colors`. Therapists without an estimate are left out;
+    when no therapist has one (the model could not be fitted) the plain means are drawn instead,
+    hollow, without intervals or ranks (create_plain_means).
     """
     _check(df, EFFECTS_COLUMNS, "create_therapist_effects", "therapist_effects")
     # The legend stands to the right, clear of the labelled average line above the plot.
     fig = _base(go.Figure(), legend=dict(yanchor="top", y=1, x=1.02))
     rows = df[df["estimate"].notna()].copy() if len(df) else df
     if rows.empty:
-        return _empty(fig, t("therapists.effects.empty") if df.empty else t("therapists.effects.not_fitted"))
+        if df.empty or df["raw_mean"].isna().all():
+            return _empty(fig, t("therapists.effects.empty") if df.empty else t("therapists.effects.not_fitted"))
+        return create_plain_means(df, fig)
 
     rows["label"] = therapist_label(rows["clinic"], rows["therapist_id"])
     too_few = rows["too_few"].fillna(False).astype(bool)
@@ -195,6 +199,27 @@ def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None 
                      title_text=rows_title(len(order), total))
     fig.update_xaxes(title_text=t("therapists.effects.x"))
     fig.update_layout(height=max(320, 140 + ROW_HEIGHT * len(order)))
+    return fig
+
+
+def create_plain_means(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
+    """The therapists' plain mean SRS, for when the model gives no estimates: hollow grey points,
+    no intervals, no ranks, in the order of the mean."""
+    rows = df[df["raw_mean"].notna()].copy()
+    rows["label"] = therapist_label(rows["clinic"], rows["therapist_id"])
+    rows = rows.sort_values(["raw_mean", "clinic", "therapist_id"])
+    total = len(rows)
+    rows = extremes(rows, "raw_mean")
+    fig.add_trace(go.Scatter(
+        x=rows["raw_mean"], y=rows["label"], mode="markers", name=t("therapists.effects.plain_name"),
+        marker=dict(color="rgba(0,0,0,0)", size=9, line=dict(color=NOT_JUDGED_COLOR, width=2)),
+        customdata=rows[["n_clients", "n_rated"]].to_numpy(dtype=object),
+        hovertemplate="<b>%{y}</b><br>" + t("therapists.effects.plain_hover") + "<extra></extra>",
+    ))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"]), type="category", automargin=True,
+                     title_text=rows_title(len(rows), total))
+    fig.update_xaxes(title_text=t("therapists.effects.plain_x"))
+    fig.update_layout(height=max(320, 140 + ROW_HEIGHT * len(rows)))
     return fig
 
 

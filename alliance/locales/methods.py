@@ -312,7 +312,9 @@ TEXT = {
                 'scores lies between therapists rather than between clients or sessions (Baldwin, Wampold & Imel '
                 '2007; Del Re et al. 2012).\n\nTherapists or groups with fewer than {min_clients} clients are shown but'
                 ' not ranked or judged. Clients are not assigned at random and case mix is adjusted only for the '
-                'intake ORS, so use a comparison to start a conversation, not to judge.'
+                'intake ORS, so use a comparison to start a conversation, not to judge. When the model cannot be '
+                'fitted for a selection (one therapist, say, or every score the same), the page says why in one '
+                'sentence and shows the plain means instead, without intervals or ranks.'
         ),
         'nb': (
                 'Terapeuter er forskjellige i alliansene de skaper og i utfallene (Baldwin & Imel 2013), men en '
@@ -331,7 +333,9 @@ TEXT = {
                 'enn mellom klienter eller timer (Baldwin, Wampold & Imel 2007; Del Re mfl. 2012).\n\nTerapeuter eller '
                 'grupper med færre enn {min_clients} klienter vises, men rangeres eller vurderes ikke. Klienter '
                 'fordeles ikke tilfeldig, og klientsammensetningen justeres bare for ORS ved start, så bruk en '
-                'sammenligning til å starte en samtale, ikke til å dømme.'
+                'sammenligning til å starte en samtale, ikke til å dømme. Når modellen ikke kan tilpasses for et '
+                'utvalg (for eksempel med én terapeut, eller når alle skårene er like), sier siden hvorfor i én '
+                'setning og viser ujusterte gjennomsnitt i stedet, uten intervaller og uten rangering.'
         ),
     },
     'methods.etr.title': {
