@@ -22,6 +22,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import contract as C
+from . import limits
+from .limits import size_text
 
 ROW = "__row"
 
@@ -131,13 +133,50 @@ def file_format(name: str) -> str | None:
     return C.FORMAT_BY_EXTENSION.get(Path(name).suffix.lower())
 
 
+def check_file_size(size: int, name: str) -> None:
+    """A file past ALLIANCE_MAX_FILE_SIZE is rejected before a byte of it is read."""
+    if size > limits.max_file_bytes():
+        raise FileRejected(f"{name} is {size_text(size)}; the largest file read is {size_text(limits.max_file_bytes())} "
+                           "(ALLIANCE_MAX_FILE_SIZE).")
+
+
 def read_export(data: bytes, name: str, kind: str, mapping: Mapping = EMPTY_MAPPING) -> ReadResult:
-    """Read one export's bytes; raise FileRejected with one sentence when it cannot be used."""
+    """Read one export's bytes; raise FileRejected with one sentence when it cannot be used.
+
+    Reading is bounded: the file's size, a workbook's unpacked size and compression ratio, and a
+    Parquet row group's unpacked size are checked against alliance/limits.py before anything is
+    parsed, and every value is cut to one character more than its column allows as it is read
+    (so that validation still quarantines it as too long, and no long value is kept whole).
+    """
     readers = {"text": _read_text, "xlsx": _read_xlsx, "parquet": _read_parquet}
     reader = readers.get(file_format(name))
     if reader is None:
         raise FileRejected(f"{name} is not an accepted format; use .csv, .txt, .parquet or .xlsx.")
+    check_file_size(len(data), name)
     return reader(data, name, kind, mapping)
+
+
+def _cap(kind: str):
+    """For a table of one kind's columns: each text value cut to its column's max_length + 1 characters."""
+    import pyarrow.compute as pc
+
+    longest = {c.name: c.max_length for c in C.columns_of(kind)}
+
+    def cap(table: pa.Table) -> pa.Table:
+        if table.num_rows == 0:
+            return table
+        columns = []
+        for name in table.column_names:
+            column = table.column(name)
+            allowed = longest.get(name)
+            if allowed is not None and pa.types.is_string(column.type):
+                too_long = pc.max(pc.utf8_length(column)).as_py()
+                if too_long is not None and too_long > allowed + 1:
+                    column = pc.utf8_slice_codeunits(column, 0, allowed + 1)
+            columns.append(column)
+        return pa.Table.from_arrays(columns, names=table.column_names)
+
+    return cap
 
 
 def _finish(result: ReadResult, tables, schema: pa.Schema) -> ReadResult:
@@ -298,13 +337,31 @@ def _detect_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _diagnose_csv(text: str, name: str, delimiter: str, n_fields: int) -> None:
-    """Find the first broken record for the message. Only runs on a file already seen to be broken."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+# The longest record (row) of a text file: the CSV reader takes the text a block at a time, and a
+# record must fit in one block. One legitimate row, with a comment at its 10,000-character limit, is
+# under 50 KB.
+MAX_RECORD_BYTES = CSV_BLOCK_BYTES
+csv.field_size_limit(MAX_RECORD_BYTES)  # Python's csv module, which names the broken record, stops there too
+
+
+def _diagnose_csv(utf8: bytes, name: str, delimiter: str, n_fields: int) -> None:
+    """Find the first broken record for the message. Only runs on a file already seen to be broken.
+
+    The text is decoded as it is read (no copy of the whole file), and no field longer than
+    MAX_RECORD_BYTES is ever held: the reader stops there and the record is named as too long."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(utf8), encoding="utf-8", newline=""), delimiter=delimiter,
+                        strict=True)
     record = 0
+
+    def too_long(row: int) -> FileRejected:
+        return FileRejected(f"{name} row {row} is too long: over {size_text(MAX_RECORD_BYTES)}, the most one row may "
+                            "hold; the file is not read.")
+
     try:
         for fields in reader:
             record += 1
+            if sum(len(f) for f in fields) > MAX_RECORD_BYTES:
+                raise too_long(record)
             if fields and len(fields) != n_fields and record > 1:
                 truncated = len(fields) < n_fields and _is_last(reader)
                 raise FileRejected(
@@ -312,6 +369,8 @@ def _diagnose_csv(text: str, name: str, delimiter: str, n_fields: int) -> None:
                     + ("; the file looks truncated." if truncated else ".")
                 )
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise too_long(record + 1) from None
         if "end of data" in str(exc) or "EOF" in str(exc):
             raise FileRejected(f"{name} ends inside a quoted field at row {record + 1}; the file looks truncated.") from None
         raise FileRejected(f"{name} row {record + 1} cannot be read as CSV: a quote is out of place.") from None
@@ -346,13 +405,13 @@ def _read_text(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
     def diagnosed(fallback: str) -> FileRejected:
         """The first broken record, named (the whole text is decoded only for a file already seen to be broken)."""
         try:
-            _diagnose_csv(utf8.decode("utf-8"), name, delimiter, len(headers))
+            _diagnose_csv(utf8, name, delimiter, len(headers))
         except FileRejected as exc:
             return exc
         return FileRejected(fallback)
 
     if utf8.count(b'"') % 2:  # '"' is one byte in UTF-8, never part of another character
-        _diagnose_csv(utf8.decode("utf-8"), name, delimiter, len(headers))
+        _diagnose_csv(utf8, name, delimiter, len(headers))
     invalid: list[int] = []
 
     def on_invalid(row) -> str:
@@ -377,6 +436,8 @@ def _read_text(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
         raise diagnosed(f"{name} cannot be read as CSV text.") from None
     schema = pa.schema([*(pa.field(n, pa.string()) for n in found), pa.field(ROW, pa.int64())])
 
+    cap = _cap(kind)
+
     def tables():
         before = 0
         try:
@@ -384,7 +445,7 @@ def _read_text(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
                 columns = batch.columns
                 table = _assemble(columns, found, _row_numbers(batch.num_rows, before))
                 before += batch.num_rows
-                yield _trim_text(_drop_blank_records(table, columns))
+                yield cap(_trim_text(_drop_blank_records(table, columns)))
         except pa.ArrowInvalid:
             raise diagnosed(f"{name} cannot be read as CSV text.") from None
         if invalid:
@@ -393,7 +454,8 @@ def _read_text(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
     return _finish(ReadResult(None, "text", encoding, delimiter, unmapped), tables(), schema)
 
 
-def _cell_text(value) -> str | None:
+def _cell_text(value, longest: int | None = None) -> str | None:
+    """A workbook cell as text; a text longer than `longest` + 1 characters is cut there (see _cap)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -407,6 +469,8 @@ def _cell_text(value) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     text = str(value)
+    if longest is not None and len(text) > longest + 1:
+        text = text.strip()[:longest + 1]
     return text if text.strip() else None
 
 
@@ -417,6 +481,7 @@ def _read_xlsx(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
 
     if not data:
         raise FileRejected(f"{name} is empty.")
+    _check_workbook(data, name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except MemoryError:
@@ -436,11 +501,13 @@ def _read_xlsx(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
         headers = [_cell_text(v) or "" for v in header_row]
         found, unmapped = _map_header(headers, name, kind, mapping)
         wanted = list(found.values())
+        longest = {c.name: c.max_length for c in C.columns_of(kind)}
+        caps = [longest.get(column) for column in found]
         # A workbook is read cell by cell by nature; only the mapped columns are kept.
         columns: list[list] = [[] for _ in wanted]
         for values in rows:
-            for out, position in zip(columns, wanted):
-                out.append(_cell_text(values[position]) if position < len(values) else None)
+            for out, position, cap in zip(columns, wanted, caps):
+                out.append(_cell_text(values[position], cap) if position < len(values) else None)
     except (FileRejected, MemoryError):
         raise
     except Exception:
@@ -472,6 +539,62 @@ def _arrow_to_text(col: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.cast(col, pa.string())  # numbers and dates printed here carry none
 
 
+def _check_row_groups(metadata, name: str) -> None:
+    """Parquet is read a row group at a time: one that expands past ALLIANCE_MAX_UNPACKED is rejected
+    from the file's own metadata, before any of it is decompressed."""
+    limit = limits.max_unpacked_bytes()
+    largest = 0
+    for i in range(metadata.num_row_groups):
+        group = metadata.row_group(i)
+        unpacked = max(group.total_byte_size,
+                       sum(group.column(j).total_uncompressed_size for j in range(group.num_columns)))
+        largest = max(largest, unpacked)
+    if largest > limit:
+        raise FileRejected(f"{name} has a row group that expands to {size_text(largest)}; the limit is "
+                           f"{size_text(limit)} (ALLIANCE_MAX_UNPACKED).")
+
+
+def _check_workbook(data: bytes, name: str) -> None:
+    """A workbook is a zip file: its unpacked size and compression ratio are checked before a sheet is
+    opened, first from the zip's directory, then by counting what each part really decompresses to
+    (a directory can understate it), stopping as soon as the count passes the limit."""
+    import zipfile
+
+    limit, ratio_limit = limits.max_unpacked_bytes(), limits.max_ratio()
+
+    def too_large(unpacked: int) -> FileRejected | None:
+        if unpacked > limit:
+            return FileRejected(f"{name} expands to {size_text(unpacked)} when unpacked; the limit is "
+                                f"{size_text(limit)} (ALLIANCE_MAX_UNPACKED).")
+        if unpacked > ratio_limit * max(len(data), 1):
+            return FileRejected(f"{name} expands {unpacked / max(len(data), 1):,.0f} times when unpacked (to "
+                                f"{size_text(unpacked)}); the limit is {ratio_limit:g} times (ALLIANCE_MAX_RATIO).")
+        return None
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise FileRejected(f"{name} is not an Excel workbook (.xlsx); it may be another format renamed.") from None
+    declared = sum(max(part.file_size, 0) for part in parts)
+    problem = too_large(declared)
+    if problem:
+        raise problem
+    counted = 0
+    try:
+        for part in parts:
+            with archive.open(part) as stream:
+                while chunk := stream.read(1 << 20):
+                    counted += len(chunk)
+                    problem = too_large(counted)
+                    if problem:
+                        raise problem
+    except FileRejected:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        raise FileRejected(f"{name} is damaged: a part of the workbook cannot be unpacked.") from None
+
+
 def _read_parquet(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResult:
     if not data:
         raise FileRejected(f"{name} is empty.")
@@ -485,6 +608,8 @@ def _read_parquet(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadRe
         raise FileRejected(unreadable) from None
     found, unmapped = _map_header(list(source.names), name, kind, mapping)
     schema = pa.schema([*(pa.field(n, pa.string()) for n in found), pa.field(ROW, pa.int64())])
+    _check_row_groups(parquet.metadata, name)
+    cap = _cap(kind)
 
     def text(batch: pa.RecordBatch, before: int) -> pa.Table:
         try:
@@ -492,7 +617,7 @@ def _read_parquet(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadRe
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             raise FileRejected(f"{name} has a column whose Parquet type cannot be read as text or numbers.") from None
         table = pa.Table.from_arrays([*arrays, _row_numbers(batch.num_rows, before)], schema=schema)
-        return _drop_blank_records(table, arrays)
+        return cap(_drop_blank_records(table, arrays))
 
     def tables():
         before = 0

@@ -36,6 +36,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import store
+from .child import ROOT, child_env
+from .child import apply_limits as _apply_limits
+from .child import kill as _kill
+from .child import limited_env as _limited_env
+from .child import protocol as _protocol
+from .child import send as _send
 from .ingest import Mapping, MappingError
 
 # The default limits for reading one uploaded file. A 50 MB export (the upload limit) needs
@@ -47,8 +53,6 @@ CHECK_SECONDS = 120
 # longer on a large clinic's history; it has a time limit but no memory limit of its own.
 INGEST_SECONDS = 30 * 60
 UPLOADS_DIR = "uploads"
-_PROTOCOL = "@@alliance-sandbox "  # prefix of the child's protocol lines on its standard output
-_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -221,19 +225,11 @@ def ingest(folder: Path, home: Path, progress: store.Progress | None = None,
     return report
 
 
-def _limited_env() -> dict:
-    # glibc's per-thread arenas and Arrow's allocator reserve address space they never use;
-    # without these a limit on address space would refuse even an empty file.
-    return {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
-
-
 def _run_child(request: dict, limits: Limits, progress: store.Progress | None = None,
                env: dict | None = None) -> dict:
     request = {**request, "memory_bytes": limits.memory_bytes, "cpu_seconds": limits.cpu_seconds}
-    child_env = {**os.environ, **(env or {}),
-                 "PYTHONPATH": os.pathsep.join([str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     process = subprocess.Popen(
-        [sys.executable, "-m", "alliance.sandbox"], cwd=str(_ROOT), env=child_env,
+        [sys.executable, "-m", "alliance.sandbox"], cwd=str(ROOT), env=child_env(env),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, close_fds=True,
     )
     deadline = time.monotonic() + limits.seconds
@@ -282,31 +278,6 @@ def _run_child(request: dict, limits: Limits, progress: store.Progress | None = 
     return result["result"]
 
 
-def _protocol(line: bytes) -> dict | None:
-    text = line.decode("utf-8", errors="replace")
-    if not text.startswith(_PROTOCOL):
-        return None
-    try:
-        return json.loads(text[len(_PROTOCOL):])
-    except ValueError:
-        return None
-
-
-def _kill(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.kill()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-    for stream in (process.stdin, process.stdout):
-        try:
-            if stream and not stream.closed:
-                stream.close()
-        except OSError:
-            pass
-
-
 def _raise_error(result: dict, limits: Limits) -> None:
     kind, message = result["error"], result.get("message", "")
     if kind == "memory":
@@ -321,20 +292,6 @@ def _raise_error(result: dict, limits: Limits) -> None:
 
 
 # --------------------------------------------------------------------------- the child's side
-
-
-def _send(message: dict) -> None:
-    sys.stdout.write(_PROTOCOL + json.dumps(message, ensure_ascii=False, default=str) + "\n")
-    sys.stdout.flush()
-
-
-def _apply_limits(memory_bytes: int | None, cpu_seconds: int) -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash never writes health data to a core file
-    if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
 
 
 def _is_memory_error(exc: BaseException) -> bool:

@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from . import contract as C
-from .ingest import EMPTY_MAPPING, FileRejected, Mapping, file_format, parse_mapping, read_export
+from .ingest import EMPTY_MAPPING, FileRejected, Mapping, check_file_size, file_format, parse_mapping, read_export
 from .validate import create_work_tables, check_file, install_macros
 
 STORE_NAME = "alliance.duckdb"
@@ -134,6 +134,38 @@ def _store_object(home: Path, sha: str, data: bytes) -> None:
     os.replace(tmp, target)
 
 
+def _hash_file(path: Path) -> tuple[str, int]:
+    """A file's SHA-256 and size, read a block at a time."""
+    digest, size = hashlib.sha256(), 0
+    with Path(path).open("rb") as stream:
+        while block := stream.read(1 << 22):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _store_file(home: Path, sha: str, path: Path) -> None:
+    """_store_object for a file on disk, copied a block at a time (checked against its hash as it goes)."""
+    target = _object_path(home, sha)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
+    digest = hashlib.sha256()
+    try:
+        with Path(path).open("rb") as source, tmp.open("wb") as out:
+            while block := source.read(1 << 22):
+                digest.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != sha:  # the file changed while it was being archived
+            raise StoreError(f"{Path(path).name} changed while it was being archived; run the ingest again.")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def read_object(home: Path, sha: str) -> bytes:
     data = _object_path(home, sha).read_bytes()
     if hashlib.sha256(data).hexdigest() != sha:
@@ -232,6 +264,7 @@ class Source:
     load: Callable[[], bytes]
     max_date: dt.date
     first_ingested: str = ""
+    size: int = -1  # bytes on disk, checked before they are loaded (-1: unknown)
 
 
 def _order_key(source: Source, seq: int) -> tuple:
@@ -246,8 +279,20 @@ def process_sources(
     mapping: Mapping,
     progress: Progress | None = None,
     temp: bool = False,
+    screen: "Callable[[Source], str | None] | None" = None,
+    on_failure: "Callable[[Source, str, str], None] | None" = None,
 ) -> list[FileRow]:
-    """Read, check and combine the sources into `sessions`, `feedback`, `rejects` and quarantine tables."""
+    """Read, check and combine the sources into `sessions`, `feedback`, `rejects` and quarantine tables.
+
+    One file never stops the others: a file past a size limit is rejected before it is loaded; a
+    file that `screen` refuses (one recorded as unreadable, or that failed its trial read in a
+    child process: alliance/screening.py) is rejected without being read here; and a file whose
+    reading or checking fails in any other way (the reader runs out of memory, or meets an error it
+    did not expect) is rejected alone, with what it had added taken out again; a memory failure is
+    reported to `on_failure(source, cause, message)` so that later builds need not read it again.
+    Only DuckDB's own memory limit stops the build as a whole: that is the server's setting, not the
+    file's doing.
+    """
     install_macros(con)
     create_work_tables(con, temp=temp)
     ordered = sorted(enumerate(sources), key=lambda pair: _order_key(pair[1], pair[0]))
@@ -265,12 +310,32 @@ def process_sources(
             rows.append(row)
             continue
         content_seen[src.sha256] = src.name
+        marks = _marks(con, src.kind)
         try:
+            if src.size >= 0:
+                check_file_size(src.size, src.name)
+            refused = screen(src) if screen is not None else None
+            if refused:
+                raise FileRejected(refused)
             read = read_export(src.load(), src.name, src.kind, mapping)
             row.encoding, row.delimiter = read.encoding, read.delimiter
             # A large file is read as it is checked: a problem deep in it rejects it here.
             counts = check_file(con, read, src.kind, src.name, src.max_date, order)
-        except FileRejected as exc:
+        except duckdb.OutOfMemoryException:
+            # The store's own limit (ALLIANCE_INGEST_MEMORY), not the file's doing: DuckDB writes what does not
+            # fit to disk, and a file's size and values are bounded before they reach it. The build stops as a
+            # whole and says what to set (build()).
+            raise
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the store
+            if not isinstance(exc, FileRejected):
+                _take_back(con, src.kind, marks, order)
+                cause = "memory" if isinstance(exc, MemoryError) else "error"
+                message = _failure_message(src.name, cause, type(exc).__name__)
+                logging.getLogger(__name__).warning("%s: reading %s failed with %s", cause, src.sha256[:12],
+                                                    type(exc).__name__)  # never the exception's text: it may quote the file
+                if on_failure is not None and cause == "memory":
+                    on_failure(src, cause, message)
+                exc = FileRejected(message)
             row.status = "rejected"
             row.message = str(exc)
             row.encoding = row.delimiter = ""
@@ -290,6 +355,51 @@ def process_sources(
         progress(0.97, "Combining files")
     _combine(con, rows, temp)
     return rows
+
+
+def _screen(mapping: Mapping, paths: dict, home: Path | None, sources: list[Source], progress: Progress | None):
+    """The screen of a build or check (alliance/screening.py), with every new file within the size limit
+    already tried in a child process."""
+    from .limits import max_file_bytes
+    from .screening import FileScreen
+
+    screen = FileScreen(mapping, paths, home)
+    if progress:
+        progress(0.0, "Trying the new files")
+    screen.prepare([s for s in sources if s.size <= max_file_bytes()])
+    return screen
+
+
+def _marks(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, int]:
+    """How many rows the tables a file appends to hold before it (see _take_back)."""
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            for table in ("rejects", f"quarantined_{kind}")}
+
+
+def _take_back(con: duckdb.DuckDBPyConnection, kind: str, marks: dict[str, int], order: int) -> None:
+    """Whatever a file that failed half-way had appended: its staged rows (by its file order) and the
+    rejects and quarantined rows after the marks (the tables are only appended to, so their row ids
+    are dense)."""
+    con.execute("DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS good")
+    con.execute(f"DELETE FROM stage_{kind} WHERE file_order = $order", {"order": order})
+    for table, before in marks.items():  # names from the contract's kinds only
+        con.execute(f"DELETE FROM {table} WHERE rowid >= $before", {"before": before})
+
+
+def _failure_message(name: str, cause: str, error: str = "") -> str:
+    """One sentence for a file rejected because reading it failed; never advice to raise a limit for it."""
+    from . import limits
+
+    rest = "it is rejected, and the other files are loaded"
+    if cause == "memory":
+        return (f"{name} needed more memory to read than its limit of {limits.size_text(limits.file_memory_bytes())} "
+                f"(ALLIANCE_FILE_MEMORY), far more than an export of its size should; {rest}.")
+    if cause == "time":
+        return (f"{name} took longer to read than its limit of {limits.file_seconds():g} seconds "
+                f"(ALLIANCE_FILE_SECONDS) and was stopped; {rest}.")
+    if cause == "crash":
+        return f"{name} made the reader stop unexpectedly; {rest}."
+    return f"{name} could not be read: the reader met something it did not expect ({error}); {rest}."
 
 
 def _combine(con: duckdb.DuckDBPyConnection, rows: list[FileRow], temp: bool) -> None:
@@ -434,13 +544,14 @@ def ingest(
         seq = max((e.seq for e in entries), default=0)
         now = dt.datetime.now().isoformat(timespec="seconds")
 
-        def add(name: str, kind: str, data: bytes) -> str:
+        def add(name: str, kind: str, path: Path) -> str:
+            """Archive a file, read a block at a time: its size is not bounded yet, so it is never held whole."""
             nonlocal seq
-            sha = hashlib.sha256(data).hexdigest()
+            sha, size = _hash_file(path)
             if (name, sha) not in known:
-                _store_object(home, sha, data)
+                _store_file(home, sha, path)
                 seq += 1
-                entry = Entry(seq, name, sha, len(data), kind, today.isoformat(), now)
+                entry = Entry(seq, name, sha, size, kind, today.isoformat(), now)
                 new_entries.append(entry)
                 known.add((name, sha))
             return sha
@@ -449,7 +560,7 @@ def ingest(
             latest = [e for e in entries if e.kind == "mapping"]
             if not latest or hashlib.sha256(mapping_bytes).hexdigest() != latest[-1].sha256:
                 known.discard((MAPPING_NAME, hashlib.sha256(mapping_bytes).hexdigest()))
-                add(MAPPING_NAME, "mapping", mapping_bytes)
+                add(MAPPING_NAME, "mapping", mapping_file)
         folder_files: list[tuple[str, str]] = []  # (name, sha) of this scan's exports
         total = max(len(scanned), 1)
         for i, f in enumerate(scanned):
@@ -458,10 +569,9 @@ def ingest(
             if progress:
                 progress(0.1 * i / total, f"Archiving {f.name}")
             try:
-                data = f.path.read_bytes()
+                folder_files.append((f.name, add(f.name, f.kind, f.path)))
             except OSError as exc:
                 raise StoreError(f"{f.name} cannot be read from the exports folder ({exc.strerror}).") from None
-            folder_files.append((f.name, add(f.name, f.kind, data)))
         if new_entries:
             _append_manifest(home, new_entries)
         ignored = [{"file": f.name, "message": f"Ignored: {f.reason}."} for f in scanned if f.kind is None]
@@ -511,15 +621,17 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
             (lambda sha=e.sha256: read_object(home, sha)),
             dt.date.fromisoformat(e.first_ingested) + dt.timedelta(days=1),
             e.first_ingested,
+            e.size,
         )
         for e in entries if e.kind in C.KINDS
     ]
     exported = {e.name for e in entries if e.kind in C.KINDS}
     spill = final.with_name(final.name + SPILL_SUFFIX)
+    screen = _screen(mapping, {s.sha256: _object_path(home, s.sha256) for s in sources}, home, sources, progress)
     con = duckdb.connect(str(tmp), config=_build_config(spill))
     try:
         con.execute("SET enable_progress_bar = false")  # else drawn on the terminal for long statements
-        rows = process_sources(con, sources, mapping, progress)
+        rows = process_sources(con, sources, mapping, progress, screen=screen, on_failure=screen.failed)
         rows += [FileRow(i["file"], "", "ignored", message=i["message"]) for i in ignored if i["file"] not in exported]
         files = _files_table(rows)
         con.register("files_input", files)
@@ -718,7 +830,7 @@ def _report(home: Path, folder_files: list[tuple[str, str]] | None, ignored: lis
 def check(paths: Iterable[Path], mapping: Mapping, today: dt.date | None = None) -> IngestReport:
     """Validate files without storing anything: the same report as an ingest."""
     today = today or _today()
-    sources, rows_ignored = [], []
+    sources, rows_ignored, paths_by_sha = [], [], {}
     for path in paths:
         path = Path(path)
         name = path.name
@@ -729,24 +841,26 @@ def check(paths: Iterable[Path], mapping: Mapping, today: dt.date | None = None)
             rows_ignored.append(FileRow(name, "", "ignored", message=f"Ignored: {why}."))
             continue
         try:
-            data = path.read_bytes()
+            sha, size = _hash_file(path)
         except OSError as exc:
             raise StoreError(f"{path} cannot be read ({exc.strerror}).") from None
-        sources.append(Source(name, kind, hashlib.sha256(data).hexdigest(), (lambda d=data: d),
-                              today + dt.timedelta(days=1)))
-    report = check_sources(sources, mapping)
+        sources.append(Source(name, kind, sha, (lambda p=path: p.read_bytes()), today + dt.timedelta(days=1),
+                              size=size))
+        paths_by_sha[sha] = path
+    report = check_sources(sources, mapping, _screen(mapping, paths_by_sha, None, sources, None))
     report.files += rows_ignored
     return report
 
 
-def check_sources(sources: list[Source], mapping: Mapping) -> IngestReport:
-    """Read and check sources in a throw-away in-memory database (`check`, and the upload sandbox)."""
+def check_sources(sources: list[Source], mapping: Mapping, screen=None) -> IngestReport:
+    """Read and check sources in a throw-away in-memory database (`check`, and the upload sandbox, which
+    is a limited child process itself and so passes no screen)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="alliance-check-") as spill:
         con = duckdb.connect(config=_build_config(Path(spill)))
         try:
-            rows = process_sources(con, sources, mapping, temp=True)
+            rows = process_sources(con, sources, mapping, temp=True, screen=screen)
             rejects = con.execute(
                 "SELECT file, row, \"column\", reason FROM rejects ORDER BY file, row, \"column\"").fetchall()
         except duckdb.OutOfMemoryException:

@@ -1,0 +1,248 @@
+"""Files are tried in a child process before a build reads them, so that no file can stop the store.
+
+A file's bytes are checked against the size limits before anything parses them (alliance/ingest.py),
+but a reader can still meet a file that makes it use too much memory, take too long, or die. So
+before a build reads a file it has not read before, a child process (alliance/sandbox.py, task
+"probe") reads it with the limits of alliance/limits.py on its memory and time. A file that fails
+there is rejected alone, with one sentence, and the build goes on with every other file.
+
+What was found is recorded in `archive/screened.json` by each file's SHA-256 together with the
+limits in force: a file that passed is not tried again, and a file that failed stays in the
+archive, rejected, and is not read again by later builds (an ingest, a rebuild) until the limits
+change. docs/ingest.md says how an admin takes such a file out.
+"""
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import limits
+from .child import ROOT, apply_limits, child_env, kill, limited_env, protocol, send
+from .ingest import Mapping
+
+SCREENED = "screened.json"
+CAUSES = ("memory", "time", "crash")
+
+
+@dataclass
+class FileScreen:
+    """The screen of one build (or check): `__call__(source)` gives the sentence that rejects a source, or None.
+
+    home: the home folder whose archive records what was found (None: nothing is recorded, as in
+    `check`); paths: where each source's bytes lie, by SHA-256.
+    """
+
+    mapping: Mapping
+    paths: dict[str, Path]
+    home: Path | None = None
+    _cleared: set[str] = field(default_factory=set)
+    _refused: dict[str, dict] = field(default_factory=dict)
+    _signature: str = ""
+
+    def __post_init__(self):
+        self._signature = signature()
+        record = _load(self.home) if self.home is not None else {}
+        if record.get("signature") == self._signature:
+            self._cleared = set(record.get("cleared", []))
+        self._refused = {sha: entry for sha, entry in record.get("refused", {}).items()
+                         if entry.get("signature") == self._signature}
+
+    def prepare(self, sources) -> None:
+        """Try every source not yet cleared or refused, in one child process as far as they go."""
+        waiting = [s for s in sources if s.sha256 not in self._cleared and s.sha256 not in self._refused
+                   and s.sha256 in self.paths]
+        if not waiting:
+            return
+        found = probe_files([(s.sha256, str(self.paths[s.sha256]), s.name, s.kind) for s in waiting],
+                                    self.mapping, limits.file_memory_bytes(), limits.file_seconds())
+        from .store import _failure_message
+
+        for source in waiting:
+            cause = found.get(source.sha256)
+            if cause is None:
+                self._cleared.add(source.sha256)
+            else:
+                self.refuse(source, cause, _failure_message(source.name, cause))
+        self.save()
+
+    def failed(self, source, cause: str, message: str) -> None:
+        """A file that failed in the build itself (process_sources' on_failure): recorded at once."""
+        self.refuse(source, cause, message)
+        self.save()
+
+    def refuse(self, source, cause: str, message: str) -> None:
+        self._refused[source.sha256] = {"cause": cause, "message": message, "signature": self._signature,
+                                        "name": source.name}
+        self._cleared.discard(source.sha256)
+
+    def __call__(self, source) -> str | None:
+        entry = self._refused.get(source.sha256)
+        if entry is None:
+            return None
+        return entry["message"].replace(entry.get("name", source.name), source.name, 1)
+
+    def save(self) -> None:
+        if self.home is None:
+            return
+        path = Path(self.home) / "archive" / SCREENED
+        tmp = path.with_name(f".{SCREENED}.{uuid.uuid4().hex}.tmp")
+        tmp.write_text(json.dumps({"signature": self._signature, "cleared": sorted(self._cleared),
+                                   "refused": self._refused}, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def signature() -> str:
+    """The limits a file was tried under (the store's own memory limit among them)."""
+    from .store import ingest_memory
+
+    return f"{limits.signature()};ALLIANCE_INGEST_MEMORY={ingest_memory()}"
+
+
+def refused_files(home: Path) -> dict[str, dict]:
+    """The files recorded as refused under the limits in force, by SHA-256 (cause, message, name)."""
+    record = _load(home)
+    current = signature()
+    return {sha: entry for sha, entry in record.get("refused", {}).items() if entry.get("signature") == current}
+
+
+def _load(home: Path) -> dict:
+    path = Path(home) / "archive" / SCREENED
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def probe_files(files: list[tuple[str, str, str, str]], mapping: Mapping, memory_bytes: int,
+                seconds: float) -> dict[str, str]:
+    """Read each file (sha256, path, name, kind) through its reader in a child process, as a build
+    would, with `memory_bytes` of memory besides three times the largest file (its bytes and their
+    decoded copies are the file's own) and `seconds` for each file. Returns the files that failed,
+    by SHA-256, with the cause: 'memory', 'time' or 'crash'.
+
+    One child reads the files in turn and says when it starts and ends each; when it dies, the file
+    it was reading is the one at fault, and a new child goes on with the files after it."""
+    failed: dict[str, str] = {}
+    waiting = list(files)
+    columns = {"columns": list(mapping.columns), "files": list(mapping.files)}
+    while waiting:
+        largest = max(os.path.getsize(path) for _, path, _, _ in waiting)
+        budget = int(memory_bytes + 3 * largest)
+        request = {"task": "probe", "files": waiting, "mapping": columns,
+                   "memory_bytes": budget, "cpu_seconds": int(seconds * 2 * len(waiting)) + 10}
+        done, current, cause = _run_probe(request, seconds)
+        if current is None:  # every file read (or the child failed before the first: nothing to blame)
+            break
+        failed[current] = cause
+        position = [sha for sha, *_ in waiting].index(current)
+        waiting = [f for f in waiting[position + 1:] if f[0] not in done]
+    return failed
+
+
+def _run_probe(request: dict, seconds: float) -> tuple[set[str], str | None, str]:
+    """One probe child: the files it finished, the file it was reading when it failed (None if it did
+    not fail), and the cause."""
+    process = subprocess.Popen([sys.executable, "-m", "alliance.screening"], cwd=str(ROOT),
+                               env=child_env(limited_env()), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=None, close_fds=True)
+    done: set[str] = set()
+    current: str | None = None
+    deadline = time.monotonic() + 120  # the child's own start-up, before its first file
+    finished, cause = False, "crash"
+    try:
+        process.stdin.write(json.dumps(request).encode() + b"\n")
+        process.stdin.close()
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            buffer = b""
+            while True:
+                if time.monotonic() > deadline:
+                    cause = "time"
+                    kill(process)
+                    break
+                if not selector.select(timeout=0.2):
+                    continue
+                chunk = os.read(process.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    break
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for line in lines:
+                    message = protocol(line) or {}
+                    if "start" in message:
+                        current, deadline = message["start"], time.monotonic() + seconds
+                    elif "read" in message:
+                        done.add(message["read"])
+                        current = None
+                    elif message.get("error") == "memory":
+                        cause = "memory"
+                    elif "result" in message:
+                        finished = True
+        code = process.wait(timeout=30)
+    except BaseException:
+        kill(process)
+        raise
+    if finished or current is None:
+        return done, None, ""
+    if cause == "crash" and code == -signal.SIGXCPU:
+        cause = "time"
+    elif cause == "crash" and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
+        cause = "memory"  # a C++ allocation that fails under the address-space limit ends in an abort
+    return done, current, cause
+
+
+# --------------------------------------------------------------------------- the child's side
+
+
+def _child(request: dict) -> None:
+    """Read each file through its reader, batch by batch, as a build would."""
+    from .ingest import FileRejected, read_export
+
+    mapping = Mapping(tuple(tuple(p) for p in request["mapping"]["columns"]),
+                      tuple(tuple(p) for p in request["mapping"]["files"]))
+    for sha, path, name, kind in request["files"]:
+        send({"start": sha})
+        try:
+            read = read_export(Path(path).read_bytes(), name, kind, mapping)
+            if read.streamed:
+                for _ in read.table:
+                    pass
+        except FileRejected:
+            pass  # a file the build rejects in one sentence: reading it is safe
+        except MemoryError:
+            send({"error": "memory"})
+            raise
+        except Exception:  # noqa: BLE001 - the build meets the same error and rejects the file alone
+            pass
+        send({"read": sha})
+    send({"result": {}})
+
+
+def main() -> int:
+    request = json.loads(sys.stdin.readline())
+    # The readers are imported before the limits: their own start-up is not the file's doing.
+    import openpyxl  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    from . import ingest  # noqa: F401
+
+    apply_limits(request.get("memory_bytes"), int(request["cpu_seconds"]))
+    try:
+        _child(request)
+    except MemoryError:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
