@@ -121,19 +121,6 @@ def _append_manifest(home: Path, entries: list[Entry]) -> None:
         os.fsync(out.fileno())
 
 
-def _store_object(home: Path, sha: str, data: bytes) -> None:
-    target = _object_path(home, sha)
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
-    with tmp.open("wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, target)
-
-
 def _hash_file(path: Path) -> tuple[str, int]:
     """A file's SHA-256 and size, read a block at a time."""
     digest, size = hashlib.sha256(), 0
@@ -145,7 +132,7 @@ def _hash_file(path: Path) -> tuple[str, int]:
 
 
 def _store_file(home: Path, sha: str, path: Path) -> None:
-    """_store_object for a file on disk, copied a block at a time (checked against its hash as it goes)."""
+    """Put a file into the archive under its hash, copied a block at a time and checked against the hash as it goes."""
     target = _object_path(home, sha)
     if target.exists():
         return
