@@ -554,22 +554,27 @@ def _check_row_groups(metadata, name: str) -> None:
                            f"{size_text(limit)} (ALLIANCE_MAX_UNPACKED).")
 
 
+def expansion_problem(name: str, unpacked: int, size: int) -> FileRejected | None:
+    """The sentence that rejects a workbook of `size` bytes that unpacks to `unpacked` bytes, or None
+    when both are within their limits (exactly at a limit is within it)."""
+    limit, ratio_limit = limits.max_unpacked_bytes(), limits.max_ratio()
+    if unpacked > limit:
+        return FileRejected(f"{name} expands to {size_text(unpacked)} when unpacked; the limit is "
+                            f"{size_text(limit)} (ALLIANCE_MAX_UNPACKED).")
+    if unpacked > ratio_limit * max(size, 1):
+        return FileRejected(f"{name} expands {unpacked / max(size, 1):,.0f} times when unpacked (to "
+                            f"{size_text(unpacked)}); the limit is {ratio_limit:g} times (ALLIANCE_MAX_RATIO).")
+    return None
+
+
 def _check_workbook(data: bytes, name: str) -> None:
     """A workbook is a zip file: its unpacked size and compression ratio are checked before a sheet is
     opened, first from the zip's directory, then by counting what each part really decompresses to
     (a directory can understate it), stopping as soon as the count passes the limit."""
     import zipfile
 
-    limit, ratio_limit = limits.max_unpacked_bytes(), limits.max_ratio()
-
     def too_large(unpacked: int) -> FileRejected | None:
-        if unpacked > limit:
-            return FileRejected(f"{name} expands to {size_text(unpacked)} when unpacked; the limit is "
-                                f"{size_text(limit)} (ALLIANCE_MAX_UNPACKED).")
-        if unpacked > ratio_limit * max(len(data), 1):
-            return FileRejected(f"{name} expands {unpacked / max(len(data), 1):,.0f} times when unpacked (to "
-                                f"{size_text(unpacked)}); the limit is {ratio_limit:g} times (ALLIANCE_MAX_RATIO).")
-        return None
+        return expansion_problem(name, unpacked, len(data))
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

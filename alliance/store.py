@@ -313,6 +313,10 @@ def process_sources(
             # fit to disk, and a file's size and values are bounded before they reach it. The build stops as a
             # whole and says what to set (build()).
             raise
+        except StoreError as exc:  # its archived copy is damaged (read_object): that file alone
+            row.status, row.message = "rejected", f"{src.name}: {exc}"
+            rows.append(row)
+            continue
         except Exception as exc:  # noqa: BLE001 - one file must not stop the store
             if not isinstance(exc, FileRejected):
                 _take_back(con, src.kind, marks, order)

@@ -120,3 +120,41 @@ def slow_workbook(rows: int = 100_000) -> bytes:
 def small_sessions(session: str = "S1") -> bytes:
     """A valid one-row session export (distinct bytes per session id)."""
     return _csv(SESSION_COLUMNS, [["Klinikk Nord", "public", "T01", "C01", session, "2024-03-05", 1]])
+
+
+def workbook_bomb(path: Path, cells: int = 40, megabytes: int = 50) -> Path:
+    """A feedback workbook whose comment cells hold `megabytes` MB each: with the defaults 9 MB on
+    disk that unpacks to 2 GB (the file a clinic's nightly job met). Written a megabyte at a time."""
+    import zipfile
+
+    header = ["clinic", "session_id", "rater", "srs_total", "comment"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, text in _XLSX_PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.'
+                      b'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">')
+            out.write("".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in header).encode() + b"</row>")
+            block = b"a" * (1 << 20)
+            for i in range(cells):
+                out.write(f'<row r="{i + 2}"><c t="inlineStr"><is><t>Havbris DPS</t></is></c><c t="inlineStr"><is>'
+                          f'<t>S{i}</t></is></c><c t="inlineStr"><is><t>client</t></is></c><c><v>30</v></c>'
+                          '<c t="inlineStr"><is><t>'.encode())
+                for _ in range(megabytes):
+                    out.write(block)
+                out.write(b"</t></is></c></row>")
+            out.write(b"</sheetData></worksheet>")
+    return path
+
+
+def csv_with_long_rows(path: Path, rows: int = 2, megabytes: int = 150) -> Path:
+    """A feedback CSV whose rows after the first hold a comment of `megabytes` MB each."""
+    with path.open("wb") as out:
+        out.write(b"clinic,session_id,rater,srs_total,comment\nHavbris DPS,S1,client,30,short\n")
+        block = b"b" * (1 << 20)
+        for i in range(rows):
+            out.write(b"Havbris DPS,SX%d,client,30," % i)
+            for _ in range(megabytes):
+                out.write(block)
+            out.write(b"\n")
+    return path
