@@ -17,7 +17,9 @@ and as Parquet, once: later runs reuse them from --work. Then, in one run:
    and at the largest size with the server's memory (bench/bench_pages.py);
 5. load: concurrent browser sessions for --load-seconds at 1M sessions (bench/bench_load.py), twice:
    clicking without a pause, and with a pause after every step of --load-pause seconds on average
-   (drawn between half and 1.5 times it, so that the users do not click in step).
+   (drawn between half and 1.5 times it, so that the users do not click in step);
+6. limits: the peak memory of `check` and `ingest` on hostile files, a workbook that unpacks to 2 GB
+   among them (bench/bench_limits.py).
 
 Timings on this shared 2-core machine are noisy: compare figures from one run, ratios first.
 """
@@ -533,6 +535,14 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
                   "most the two cores can be asked.",
                   "", markdown(paused), ""]
 
+    if r.get("limits"):
+        from bench_limits import table as limits_table
+
+        lines += ["## Limits on one file", "", "Peak resident memory of `check` and of an ingest of the sample with "
+                  "the file added, each in a new process on a new home folder, with every process it started (the "
+                  "trial read's child among them); target under 2 GB each (docs/ingest.md, \"Limits on one file\"). "
+                  "The upload sandbox's own limits (2 GB, 120 s) are tested in tests/test_upload_sandbox.py.", "",
+                  *limits_table(r["limits"]), ""]
     lines += ["## What limits it", "", (ROOT / "bench" / "LIMITS.md").read_text().strip()
               if (ROOT / "bench" / "LIMITS.md").exists() else "", ""]
     path.write_text("\n".join(lines))
@@ -551,7 +561,7 @@ def main() -> int:
     parser.add_argument("--load-pause", type=float, default=5.0,
                         help="seconds each user of the second load run waits after every step, on average "
                              "(0: no second run)")
-    parser.add_argument("--skip", default="", help="steps to leave out: ingest,queries,pandas,browser,load")
+    parser.add_argument("--skip", default="", help="steps to leave out: ingest,queries,pandas,browser,load,limits")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report again from the last run's results.json (after editing bench/LIMITS.md)")
     parser.add_argument("--child", choices=("pandas", "duckdb"))
@@ -607,6 +617,13 @@ def main() -> int:
         if args.load_pause > 0:
             r["load_paused"] = step_load(args.work, r["load_size"], args.load_sessions, args.load_seconds,
                                          pause=args.load_pause)
+    if "limits" not in skip:
+        from bench_limits import run as run_limits
+
+        log("peak memory on hostile files")
+        r["limits"] = run_limits(args.work)
+    elif skip and results_file.exists():
+        r["limits"] = json.loads(results_file.read_text()).get("limits")
     r["total_s"] = time.perf_counter() - started
     results_file.write_text(json.dumps(r, indent=1, default=str))
     write_report(args.out, m, sizes, r, args)
