@@ -39,13 +39,13 @@ def peak(args: list[str]) -> dict:
 
 
 def hostile_files(folder: Path) -> dict[str, Path]:
-    from tests.exports import FEEDBACK_HEADER, feedback, write_xlsx
-    from tests.hostile import csv_with_long_rows, workbook_bomb
+    from tests.exports import FEEDBACK_HEADER, feedback
+    from tests.hostile import csv_with_long_rows, plain_text, text_workbook, workbook_bomb
 
     folder.mkdir(parents=True, exist_ok=True)
     long_comment = folder / "feedback_long_comment.xlsx"
     if not long_comment.exists():
-        write_xlsx(long_comment, FEEDBACK_HEADER, [feedback(session_id="S1", comment="z" * (50 * 1024**2))])
+        text_workbook(long_comment, FEEDBACK_HEADER, [feedback(session_id="S1", comment=plain_text(50))])
     bomb = folder / "feedback_bomb.xlsx"
     if not bomb.exists():
         workbook_bomb(bomb)

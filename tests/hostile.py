@@ -158,3 +158,38 @@ def csv_with_long_rows(path: Path, rows: int = 2, megabytes: int = 150) -> Path:
                 out.write(block)
             out.write(b"\n")
     return path
+
+
+def plain_text(megabytes: int, seed: int = 5) -> str:
+    """Letters and spaces that compress about as little as prose does (no workbook ratio limit trips on them)."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzæøå") for _ in range(rng.randint(2, 9)))
+             for _ in range(5000)]
+    text, size = [], 0
+    while size < megabytes * 1024**2:
+        word = rng.choice(words)
+        text.append(word)
+        size += len(word) + 1
+    return " ".join(text)[:megabytes * 1024**2]
+
+
+def text_workbook(path: Path, header: list[str], rows: list[dict]) -> Path:
+    """A workbook of inline strings written as its XML directly, so that a cell may hold more than the
+    32,767 characters that openpyxl (and Excel) cut a cell to: what a crafted or broken export can hold."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def row(number: int, values: list) -> str:
+        cells = "".join(f'<c t="inlineStr"><is><t>{escape(str(v))}</t></is></c>' if v not in (None, "") else "<c/>"
+                        for v in values)
+        return f'<row r="{number}">{cells}</row>'
+
+    body = [row(1, header)] + [row(i + 2, [r.get(h, "") for h in header]) for i, r in enumerate(rows)]
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(body) + "</sheetData></worksheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_XLSX_PARTS, "xl/worksheets/sheet1.xml": sheet}.items():
+            archive.writestr(name, text)
+    return path

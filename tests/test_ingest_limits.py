@@ -23,7 +23,7 @@ from alliance import store
 from alliance.ingest import EMPTY_MAPPING, FileRejected, expansion_problem, read_export
 from alliance.limits import size_text
 from tests.exports import FEEDBACK_HEADER, SESSION_HEADER, feedback, session, write_csv, write_parquet, write_xlsx
-from tests.hostile import csv_with_long_rows, slow_workbook, workbook_bomb
+from tests.hostile import csv_with_long_rows, plain_text, slow_workbook, text_workbook, workbook_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 GB = 1024**3
@@ -195,8 +195,9 @@ def _long_comment_exports(folder: Path, fmt: str, megabytes: int) -> Path:
     write_csv(folder / "sessions_a.csv", SESSION_HEADER, [session(session_id=f"S{i}", number=i) for i in (1, 2, 3)])
     rows = [feedback(session_id="S1", comment="x" * 10_000),  # exactly at the limit: loaded
             feedback(session_id="S2", comment="y" * 10_001),  # one past: quarantined
-            feedback(session_id="S3", comment="z" * (megabytes * 1024**2))]
-    writer = {"csv": write_csv, "xlsx": write_xlsx, "parquet": write_parquet}[fmt]
+            feedback(session_id="S3", comment=plain_text(megabytes))]
+    # openpyxl would cut a cell to 32,767 characters: the workbook is written as its XML.
+    writer = {"csv": write_csv, "xlsx": text_workbook, "parquet": write_parquet}[fmt]
     writer(folder / f"feedback_a.{fmt}", FEEDBACK_HEADER, rows)
     return folder
 
@@ -217,6 +218,10 @@ def test_a_value_longer_than_its_column_allows_is_quarantined_and_never_kept_who
     finally:
         con.close()
     assert kept == {3: 10_001, 4: 10_001}  # cut as it was read: one character past the limit
+    written = folder / f"feedback_a.{fmt}"
+    if fmt == "xlsx":  # the long value really is in the file
+        with zipfile.ZipFile(written) as book:
+            assert book.getinfo("xl/worksheets/sheet1.xml").file_size > megabytes * 1024**2
 
 
 def test_a_long_comment_in_a_workbook_is_checked_within_the_memory_target(tmp_path):
