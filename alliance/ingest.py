@@ -539,7 +539,7 @@ def _arrow_to_text(col: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.cast(col, pa.string())  # numbers and dates printed here carry none
 
 
-def _check_row_groups(metadata, name: str) -> None:
+def check_row_groups(metadata, name: str) -> None:
     """Parquet is read a row group at a time: one that expands past ALLIANCE_MAX_UNPACKED is rejected
     from the file's own metadata, before any of it is decompressed."""
     limit = limits.max_unpacked_bytes()
@@ -613,7 +613,7 @@ def _read_parquet(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadRe
         raise FileRejected(unreadable) from None
     found, unmapped = _map_header(list(source.names), name, kind, mapping)
     schema = pa.schema([*(pa.field(n, pa.string()) for n in found), pa.field(ROW, pa.int64())])
-    _check_row_groups(parquet.metadata, name)
+    check_row_groups(parquet.metadata, name)
     cap = _cap(kind)
 
     def text(batch: pa.RecordBatch, before: int) -> pa.Table:

@@ -2,8 +2,9 @@
 
 A file's bytes are checked against the size limits before anything parses them (alliance/ingest.py),
 but a reader can still meet a file that makes it use too much memory, take too long, or die. So
-before a build reads a file it has not read before, a child process (alliance/sandbox.py, task
-"probe") reads it with the limits of alliance/limits.py on its memory and time. A file that fails
+before a build reads a workbook or a Parquet file it has not read before (TRIED_FORMATS), a child
+process (`python -m alliance.screening`) reads it with the limits of alliance/limits.py on its
+memory and time. A file that fails
 there is rejected alone, with one sentence, and the build goes on with every other file.
 
 What was found is recorded in `archive/screened.json` by each file's SHA-256 together with the
@@ -26,10 +27,16 @@ from pathlib import Path
 
 from . import limits
 from .child import ROOT, apply_limits, child_env, kill, limited_env, protocol, send
-from .ingest import Mapping
+from .ingest import Mapping, file_format
 
 SCREENED = "screened.json"
 CAUSES = ("memory", "time", "crash")
+# The formats whose readers are tried first. A text file is not: Arrow's CSV reader takes it 16 MB
+# at a time, its time grows only with the file's bounded size, and a row too long for a block is
+# named as such (ingest.MAX_RECORD_BYTES). A workbook is read by openpyxl, in Python, cell by cell;
+# a Parquet file's pages are decoded by Arrow from whatever its metadata declares (a dictionary of
+# one long string repeated can decode to gigabytes), so both are tried.
+TRIED_FORMATS = ("xlsx", "parquet")
 
 
 @dataclass
@@ -58,19 +65,19 @@ class FileScreen:
     def prepare(self, sources) -> None:
         """Try every source not yet cleared or refused, in one child process as far as they go."""
         waiting = [s for s in sources if s.sha256 not in self._cleared and s.sha256 not in self._refused
-                   and s.sha256 in self.paths]
+                   and s.sha256 in self.paths and file_format(s.name) in TRIED_FORMATS]
         if not waiting:
             return
         found = probe_files([(s.sha256, str(self.paths[s.sha256]), s.name, s.kind) for s in waiting],
                                     self.mapping, limits.file_memory_bytes(), limits.file_seconds())
-        from .store import _failure_message
+        from .store import failure_message
 
         for source in waiting:
             cause = found.get(source.sha256)
             if cause is None:
                 self._cleared.add(source.sha256)
             else:
-                self.refuse(source, cause, _failure_message(source.name, cause))
+                self.refuse(source, cause, failure_message(source.name, cause))
         self.save()
 
     def failed(self, source, cause: str, message: str) -> None:
@@ -212,10 +219,14 @@ def _child(request: dict) -> None:
     for sha, path, name, kind in request["files"]:
         send({"start": sha})
         try:
-            read = read_export(Path(path).read_bytes(), name, kind, mapping)
-            if read.streamed:
-                for _ in read.table:
-                    pass
+            data = Path(path).read_bytes()
+            if file_format(name) == "parquet":
+                _decode_parquet(data, name)
+            else:
+                read = read_export(data, name, kind, mapping)
+                if read.streamed:
+                    for _ in read.table:
+                        pass
         except FileRejected:
             pass  # a file the build rejects in one sentence: reading it is safe
         except MemoryError:
@@ -225,6 +236,22 @@ def _child(request: dict) -> None:
             pass
         send({"read": sha})
     send({"result": {}})
+
+
+def _decode_parquet(data: bytes, name: str) -> None:
+    """Every page of a Parquet file decoded, a batch at a time, as the reader will: where a crafted
+    file can make Arrow allocate or work without bound. (Turning the values into text afterwards
+    works on those bounded batches.)"""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .ingest import PARQUET_BATCH_ROWS, check_row_groups, check_file_size
+
+    check_file_size(len(data), name)
+    parquet = pq.ParquetFile(pa.BufferReader(data))
+    check_row_groups(parquet.metadata, name)
+    for _ in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        pass
 
 
 def main() -> int:

@@ -321,7 +321,7 @@ def process_sources(
             if not isinstance(exc, FileRejected):
                 _take_back(con, src.kind, marks, order)
                 cause = "memory" if isinstance(exc, MemoryError) else "error"
-                message = _failure_message(src.name, cause, type(exc).__name__)
+                message = failure_message(src.name, cause, type(exc).__name__)
                 logging.getLogger(__name__).warning("%s: reading %s failed with %s", cause, src.sha256[:12],
                                                     type(exc).__name__)  # never the exception's text: it may quote the file
                 if on_failure is not None and cause == "memory":
@@ -377,7 +377,7 @@ def _take_back(con: duckdb.DuckDBPyConnection, kind: str, marks: dict[str, int],
         con.execute(f"DELETE FROM {table} WHERE rowid >= $before", {"before": before})
 
 
-def _failure_message(name: str, cause: str, error: str = "") -> str:
+def failure_message(name: str, cause: str, error: str = "") -> str:
     """One sentence for a file rejected because reading it failed; never advice to raise a limit for it."""
     from . import limits
 
