@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 PROTOCOL = "@@alliance-sandbox "  # prefix of a child's protocol lines on its standard output
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +71,40 @@ def apply_limits(memory_bytes: int | None, cpu_seconds: int) -> None:
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+
+
+def exchange(process: subprocess.Popen, request: dict, on_message: Callable[[dict], float | None],
+             deadline: float) -> bool:
+    """Send the request to a started child and hand each protocol message to `on_message`, until the
+    child closes its output (True) or the monotonic `deadline` passes (False; the child is then
+    still running). `on_message` may return a new deadline."""
+    process.stdin.write(json.dumps(request).encode() + b"\n")
+    process.stdin.close()
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        buffer = b""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if not selector.select(timeout=min(left, 0.5)):
+                continue
+            chunk = os.read(process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                return True
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                message = protocol(line)
+                if message is not None:
+                    deadline = on_message(message) or deadline
+
+
+def death_cause(code: int, memory_limited: bool) -> str:
+    """Why a child ended without its answer, from its exit status: 'time' (its CPU limit), 'memory' (a
+    C++ allocation that fails under the address-space limit ends in an abort), else 'crash'."""
+    if code == -signal.SIGXCPU:
+        return "time"
+    if memory_limited and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
+        return "memory"
+    return "crash"

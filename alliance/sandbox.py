@@ -25,8 +25,6 @@ import fcntl
 import hashlib
 import json
 import os
-import selectors
-import signal
 import subprocess
 import sys
 import time
@@ -36,11 +34,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import store
-from .child import ROOT, child_env
+from .child import ROOT, child_env, death_cause, exchange
 from .child import apply_limits as _apply_limits
 from .child import kill as _kill
 from .child import limited_env as _limited_env
-from .child import protocol as _protocol
 from .child import send as _send
 from .ingest import Mapping, MappingError
 
@@ -234,31 +231,17 @@ def _run_child(request: dict, limits: Limits, progress: store.Progress | None = 
     )
     deadline = time.monotonic() + limits.seconds
     result: dict | None = None
+
+    def on_message(message: dict) -> None:
+        nonlocal result
+        if "progress" in message and progress is not None:
+            progress(float(message["progress"]), str(message.get("message", "")))
+        elif "result" in message or "error" in message:
+            result = message
+
     try:
-        process.stdin.write(json.dumps(request).encode() + b"\n")
-        process.stdin.close()
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            buffer = b""
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise LimitExceeded("time", limits)
-                if not selector.select(timeout=min(left, 0.5)):
-                    continue
-                chunk = os.read(process.stdout.fileno(), 1 << 16)
-                if not chunk:
-                    break
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for line in lines:
-                    message = _protocol(line)
-                    if message is None:
-                        continue
-                    if "progress" in message and progress is not None:
-                        progress(float(message["progress"]), str(message.get("message", "")))
-                    elif "result" in message or "error" in message:
-                        result = message
+        if not exchange(process, request, on_message, deadline):
+            raise LimitExceeded("time", limits)
         code = process.wait(timeout=max(deadline - time.monotonic(), 1))
     except (LimitExceeded, subprocess.TimeoutExpired):
         _kill(process)
@@ -267,12 +250,7 @@ def _run_child(request: dict, limits: Limits, progress: store.Progress | None = 
         _kill(process)
         raise
     if result is None:
-        if code == -signal.SIGXCPU:
-            raise LimitExceeded("time", limits)
-        if limits.memory_bytes and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
-            # A C++ allocation that fails under the address-space limit ends in an abort.
-            raise LimitExceeded("memory", limits)
-        raise LimitExceeded("crash", limits)
+        raise LimitExceeded(death_cause(code, bool(limits.memory_bytes)), limits)
     if "error" in result:
         _raise_error(result, limits)
     return result["result"]

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
-import signal
 import subprocess
 import sys
 import time
@@ -26,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import limits
-from .child import ROOT, apply_limits, child_env, kill, limited_env, protocol, send
+from .child import ROOT, apply_limits, child_env, death_cause, exchange, kill, limited_env, send
 from .ingest import Mapping, file_format
 
 SCREENED = "screened.json"
@@ -74,9 +72,9 @@ class FileScreen:
 
         for source in waiting:
             cause = found.get(source.sha256)
-            if cause is None:
+            if cause == "read":
                 self._cleared.add(source.sha256)
-            else:
+            elif cause is not None:
                 self.refuse(source, cause, failure_message(source.name, cause))
         self.save()
 
@@ -133,12 +131,13 @@ def probe_files(files: list[tuple[str, str, str, str]], mapping: Mapping, memory
                 seconds: float) -> dict[str, str]:
     """Read each file (sha256, path, name, kind) through its reader in a child process, as a build
     would, with `memory_bytes` of memory besides three times the largest file (its bytes and their
-    decoded copies are the file's own) and `seconds` for each file. Returns the files that failed,
-    by SHA-256, with the cause: 'memory', 'time' or 'crash'.
+    decoded copies are the file's own) and `seconds` for each file. Returns what was found, by
+    SHA-256: 'read' for each file read within the limits, else the cause: 'memory', 'time' or
+    'crash'. A file the children never reached (one could not start) is not in the answer.
 
     One child reads the files in turn and says when it starts and ends each; when it dies, the file
     it was reading is the one at fault, and a new child goes on with the files after it."""
-    failed: dict[str, str] = {}
+    found: dict[str, str] = {}
     waiting = list(files)
     columns = {"columns": list(mapping.columns), "files": list(mapping.files)}
     while waiting:
@@ -147,12 +146,13 @@ def probe_files(files: list[tuple[str, str, str, str]], mapping: Mapping, memory
         request = {"task": "probe", "files": waiting, "mapping": columns,
                    "memory_bytes": budget, "cpu_seconds": int(seconds * 2 * len(waiting)) + 10}
         done, current, cause = _run_probe(request, seconds)
-        if current is None:  # every file read (or the child failed before the first: nothing to blame)
+        found.update(dict.fromkeys(done, "read"))
+        if current is None:  # every file read (or the child failed before its first: nothing to blame)
             break
-        failed[current] = cause
+        found[current] = cause
         position = [sha for sha, *_ in waiting].index(current)
         waiting = [f for f in waiting[position + 1:] if f[0] not in done]
-    return failed
+    return found
 
 
 def _run_probe(request: dict, seconds: float) -> tuple[set[str], str | None, str]:
@@ -163,48 +163,33 @@ def _run_probe(request: dict, seconds: float) -> tuple[set[str], str | None, str
                                stderr=None, close_fds=True)
     done: set[str] = set()
     current: str | None = None
-    deadline = time.monotonic() + 120  # the child's own start-up, before its first file
     finished, cause = False, "crash"
+
+    def on_message(message: dict) -> float | None:
+        nonlocal current, cause, finished
+        if "start" in message:
+            current = message["start"]
+            return time.monotonic() + seconds
+        if "read" in message:
+            done.add(message["read"])
+            current = None
+        elif message.get("error") == "memory":
+            cause = "memory"
+        elif "result" in message:
+            finished = True
+        return None
+
     try:
-        process.stdin.write(json.dumps(request).encode() + b"\n")
-        process.stdin.close()
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            buffer = b""
-            while True:
-                if time.monotonic() > deadline:
-                    cause = "time"
-                    kill(process)
-                    break
-                if not selector.select(timeout=0.2):
-                    continue
-                chunk = os.read(process.stdout.fileno(), 1 << 16)
-                if not chunk:
-                    break
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for line in lines:
-                    message = protocol(line) or {}
-                    if "start" in message:
-                        current, deadline = message["start"], time.monotonic() + seconds
-                    elif "read" in message:
-                        done.add(message["read"])
-                        current = None
-                    elif message.get("error") == "memory":
-                        cause = "memory"
-                    elif "result" in message:
-                        finished = True
+        if not exchange(process, request, on_message, time.monotonic() + 120):  # 120 s: the child's own start
+            cause = "time"
+            kill(process)
         code = process.wait(timeout=30)
     except BaseException:
         kill(process)
         raise
     if finished or current is None:
         return done, None, ""
-    if cause == "crash" and code == -signal.SIGXCPU:
-        cause = "time"
-    elif cause == "crash" and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
-        cause = "memory"  # a C++ allocation that fails under the address-space limit ends in an abort
-    return done, current, cause
+    return done, current, cause if cause != "crash" else death_cause(code, memory_limited=True)
 
 
 # --------------------------------------------------------------------------- the child's side

@@ -344,7 +344,6 @@ class NestedFit:
         if not len(free):
             return rho
         value, _ = self.profiled(rho, gradient=False)
-        h = 1e-4
         for _ in range(4):
             log_rho = np.log(rho[free])
 
@@ -357,15 +356,9 @@ class NestedFit:
             g0 = grad_log(log_rho)
             if g0 is None or np.max(np.abs(g0)) < 1e-10:
                 break
-            H = np.empty((len(free), len(free)))
-            for j in range(len(free)):
-                step = np.zeros(len(free))
-                step[j] = h
-                up, down = grad_log(log_rho + step), grad_log(log_rho - step)
-                if up is None or down is None:
-                    return rho
-                H[:, j] = (up - down) / (2 * h)
-            H = (H + H.T) / 2
+            H = _jacobian(grad_log, log_rho)
+            if H is None:
+                return rho
             try:
                 if np.linalg.eigvalsh(H).min() <= 0:
                     break
@@ -482,17 +475,9 @@ class NestedFit:
             _, trace_p, squares = got
             return (v * (trace_p - squares))[free]
 
-        x0 = log_v[free]
-        h = 1e-4
-        H = np.empty((len(free), len(free)))
-        for j in range(len(free)):
-            step = np.zeros(len(free))
-            step[j] = h
-            up, down = grad(x0 + step), grad(x0 - step)
-            if up is None or down is None:
-                return math.nan, math.nan
-            H[:, j] = (up - down) / (2 * h)
-        H = (H + H.T) / 2
+        H = _jacobian(grad, log_v[free])
+        if H is None:
+            return math.nan, math.nan
         try:
             cov = 2.0 * np.linalg.inv(H)
         except np.linalg.LinAlgError:
@@ -507,6 +492,20 @@ class NestedFit:
         logit = math.log(self.var_therapist) - math.log(vc + ve)
         half = Z_95 * math.sqrt(var)
         return _expit(logit - half), _expit(logit + half)
+
+
+def _jacobian(gradient, x: np.ndarray, h: float = 1e-4) -> np.ndarray | None:
+    """The Hessian as central differences of an exact gradient (made symmetric); None where the
+    gradient cannot be evaluated."""
+    H = np.empty((len(x), len(x)))
+    for j in range(len(x)):
+        step = np.zeros(len(x))
+        step[j] = h
+        up, down = gradient(x + step), gradient(x - step)
+        if up is None or down is None:
+            return None
+        H[:, j] = (up - down) / (2 * h)
+    return (H + H.T) / 2
 
 
 def _expit(x: float) -> float:

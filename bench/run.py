@@ -279,6 +279,11 @@ def drawn(step: dict) -> float:
     return step["seconds"] if value is None else value
 
 
+def s2(seconds: float | None) -> str:
+    """Seconds with two decimals, or a dash when a run measured none (a short load run under a busy machine)."""
+    return "–" if seconds is None else f"{seconds:.2f} s"
+
+
 def ms_or(seconds: float | None) -> str:
     return "–" if seconds is None else f"{seconds:.2f} s"
 
@@ -398,7 +403,7 @@ def write_report(path: Path, m: dict, sizes: list[int], r: dict, args) -> None:
                if run.get("pause_s") else how)
         lines.append(f"| {run['sessions']} concurrent browser sessions, {size_label(r['load_size'])}, {how} | "
                      "p95 under 3 s, no failed session | "
-                     f"page p95 {p95:.2f} s, median {run['page_median_s']:.2f} s (from the click event: p95 "
+                     f"page p95 {s2(p95)}, median {s2(run['page_median_s'])} (from the click event: p95 "
                      f"{ms_or(run.get('page_from_click_p95_s'))}, median {ms_or(run.get('page_from_click_median_s'))});"
                      f" {failed} failed | "
                      f"{'met' if p95 is not None and p95 < 3 and not failed else '**missed**'} |")

@@ -51,6 +51,12 @@ def test_bench_runs_every_step(tmp_path):
     # each page is also timed from the click the page received, which comes after the harness's call
     assert all(x["from_click_s"] is not None and 0 < x["from_click_s"] <= x["seconds"] + 0.05 for x in browser["rounds"])
 
+    # the hostile files' step: every command said one sentence (exit 1, no traceback) within 2 GB
+    limits = r["limits"]
+    assert {x["command"] for x in limits} == {"check", "ingest with the sample"} and len(limits) == 6
+    assert all(x["code"] == 1 and not x["traceback"] and 0 < x["peak_mb"] < 2048 for x in limits), limits
+    assert "## Limits on one file" in out.read_text(encoding="utf-8")
+
     load = r["load"]
     assert load["failed_sessions"] == 0, load["failures"]
     assert load["page_loads"] > 0 and load["server_alive_at_end"]
