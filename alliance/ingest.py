@@ -481,7 +481,7 @@ def _read_xlsx(data: bytes, name: str, kind: str, mapping: Mapping) -> ReadResul
 
     if not data:
         raise FileRejected(f"{name} is empty.")
-    _check_workbook(data, name)
+    data = _check_workbook(data, name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except MemoryError:
@@ -567,10 +567,90 @@ def expansion_problem(name: str, unpacked: int, size: int) -> FileRejected | Non
     return None
 
 
-def _check_workbook(data: bytes, name: str) -> None:
+# The longest text a workbook's XML may hand the reader: one character past the longest any column
+# allows, so that a longer value is still quarantined as too long (see _cap), but never held whole.
+LONGEST_TEXT = max(c.max_length for kind in C.KINDS for c in C.columns_of(kind)) + 1
+
+
+class _TextRuns:
+    """Feeds an XML part to expat a chunk at a time and finds whether any run of text (a cell's value)
+    is longer than LONGEST_TEXT; expat hands text over in pieces, so no run is ever held whole."""
+
+    def __init__(self):
+        from xml.parsers import expat
+
+        self.parser = expat.ParserCreate()
+        self.run = 0
+        self.too_long = False
+        self.parser.StartElementHandler = self.parser.EndElementHandler = self._boundary
+        self.parser.CharacterDataHandler = self._text
+
+    def _boundary(self, *_):
+        self.run = 0
+
+    def _text(self, data: str):
+        self.run += len(data)
+        self.too_long = self.too_long or self.run > LONGEST_TEXT
+
+    def feed(self, chunk: bytes, final: bool = False):
+        self.parser.Parse(chunk, final)
+
+
+def _capped_part(source, out) -> None:
+    """Copy one XML part from `source` to `out` (binary streams) with every run of text cut to
+    LONGEST_TEXT characters; the markup is written back as expat reads it (an empty element as a
+    start and an end tag, which means the same)."""
+    from xml.parsers import expat
+    from xml.sax.saxutils import escape, quoteattr
+
+    parser = expat.ParserCreate()
+    parser.ordered_attributes = True
+    pending: list[str] = []
+    run = 0
+
+    def flush(force: bool = False):
+        if pending and (force or len(pending) > 4096):
+            out.write("".join(pending).encode("utf-8"))
+            pending.clear()
+
+    def start(tag, attributes):
+        nonlocal run
+        run = 0
+        pairs = "".join(f" {attributes[i]}={quoteattr(attributes[i + 1])}" for i in range(0, len(attributes), 2))
+        pending.append(f"<{tag}{pairs}>")
+        flush()
+
+    def end(tag):
+        nonlocal run
+        run = 0
+        pending.append(f"</{tag}>")
+        flush()
+
+    def text(data):
+        nonlocal run
+        keep = max(LONGEST_TEXT - run, 0)
+        run += len(data)
+        if keep:
+            pending.append(escape(data[:keep]))
+            flush()
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
+    while chunk := source.read(1 << 20):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    flush(force=True)
+
+
+def _check_workbook(data: bytes, name: str) -> bytes:
     """A workbook is a zip file: its unpacked size and compression ratio are checked before a sheet is
     opened, first from the zip's directory, then by counting what each part really decompresses to
-    (a directory can understate it), stopping as soon as the count passes the limit."""
+    (a directory can understate it), stopping as soon as the count passes the limit.
+
+    The same pass reads each XML part's text runs (_TextRuns). A workbook with a value longer than
+    any column allows is then copied with every such value cut (_capped_part), and the copy is what
+    the reader opens: openpyxl holds each value whole, and Excel itself stops a cell at 32,767
+    characters, so only a crafted or broken export meets this. Returns the bytes to read."""
     import zipfile
 
     def too_large(unpacked: int) -> FileRejected | None:
@@ -585,18 +665,40 @@ def _check_workbook(data: bytes, name: str) -> None:
     problem = too_large(declared)
     if problem:
         raise problem
+    from xml.parsers.expat import ExpatError
+
     counted = 0
+    long_text: list[str] = []  # the XML parts with a run of text past LONGEST_TEXT
     try:
         for part in parts:
+            runs = _TextRuns() if part.filename.endswith((".xml", ".rels")) else None
             with archive.open(part) as stream:
                 while chunk := stream.read(1 << 20):
                     counted += len(chunk)
                     problem = too_large(counted)
                     if problem:
                         raise problem
+                    if runs is not None:
+                        runs.feed(chunk)
+            if runs is not None:
+                runs.feed(b"", final=True)
+                if runs.too_long:
+                    long_text.append(part.filename)
+        if not long_text:
+            return data
+        capped = io.BytesIO()
+        with zipfile.ZipFile(capped, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+            for part in parts:
+                with archive.open(part) as source, copy.open(part.filename, "w", force_zip64=True) as target:
+                    if part.filename in long_text:
+                        _capped_part(source, target)
+                    else:
+                        while chunk := source.read(1 << 20):
+                            target.write(chunk)
+        return capped.getvalue()
     except FileRejected:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, ExpatError):
         raise FileRejected(f"{name} is damaged: a part of the workbook cannot be unpacked.") from None
 
 

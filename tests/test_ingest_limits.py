@@ -224,6 +224,27 @@ def test_a_value_longer_than_its_column_allows_is_quarantined_and_never_kept_who
             assert book.getinfo("xl/worksheets/sheet1.xml").file_size > megabytes * 1024**2
 
 
+def test_a_workbook_value_is_cut_while_it_is_unpacked_never_held_whole(tmp_path):
+    """A 50 MB comment in a workbook: the reader is handed a copy with the value cut, made from the XML
+    a megabyte at a time, so no Python object ever holds the 50 MB (a cell's text would be one str)."""
+    import tracemalloc
+
+    comment = plain_text(50)
+    path = text_workbook(tmp_path / "feedback_a.xlsx", FEEDBACK_HEADER,
+                         [feedback(session_id="S1", comment="a & b < c > d"), feedback(session_id="S2", comment=comment)])
+    data = path.read_bytes()
+    del comment
+    tracemalloc.start()
+    try:
+        read = read_export(data, path.name, "feedback")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    values = read.table.column("comment").to_pylist()
+    assert values[0] == "a & b < c > d" and len(values[1]) == 10_001  # markup survives the copy; the value is cut
+    assert peak < 40 * 1024**2, f"{peak / 1024**2:.0f} MB held at once"
+
+
 def test_a_long_comment_in_a_workbook_is_checked_within_the_memory_target(tmp_path):
     folder = _long_comment_exports(tmp_path / "exports", "xlsx", 50)
     done, peak = peak_run(["check", str(folder / "feedback_a.xlsx")])
