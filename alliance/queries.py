@@ -239,6 +239,8 @@ class PythonQuery:
 _PYTHON_QUERIES: dict[str, PythonQuery] = {}
 # Modules that register Python queries when imported.
 PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload")
+# The code whose change must change every model's cache key (_code_version).
+MODEL_CODE_MODULES = (*PYTHON_QUERY_MODULES, "alliance.reml")
 
 
 def python_query(name: str, description: str, params: tuple[Param, ...] = (), cached: bool = True,
@@ -633,16 +635,20 @@ def _load_or_compute(con, query: PythonQuery, values: dict, scope: Scope, in_for
 
 @lru_cache(maxsize=None)
 def _code_version(name: str) -> str:
-    """A hash of the code behind a Python query: its module and every SQL file it may read.
+    """A hash of the code behind a Python query: every model module (one model may read another's
+    results: caseload_flags reads treatment_response) with the numerics they share, and every SQL
+    file they may read.
 
     Part of every cache key, so a changed model never serves results computed by the old one.
     """
     import hashlib
+    import importlib
     import inspect
-    import sys
 
     query = all_queries()[name]
-    digest = hashlib.sha256(inspect.getsource(sys.modules[query.compute.__module__]).encode())
+    digest = hashlib.sha256(inspect.getsource(importlib.import_module(query.compute.__module__)).encode())
+    for module in MODEL_CODE_MODULES:
+        digest.update(inspect.getsource(importlib.import_module(module)).encode())
     for path in sorted(QUERIES_DIR.rglob("*.sql")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

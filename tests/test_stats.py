@@ -389,7 +389,8 @@ def test_treatment_response_from_sums_equals_the_fit_on_every_row(sample_home):
     # The model is fitted from per-client sums computed in SQL (model_ors_clients) and its band from
     # a quantile in SQL (model_ors_band). Here the same model is fitted the direct way, on every
     # later ORS as rows (pandas, random_intercept_fit, np.quantile), and must give the same figures.
-    from alliance.stats import _response_design, random_intercept_fit_sums
+    from alliance.reml import random_intercept_fit_sums
+    from alliance.stats import _response_design
 
     def random_intercept_fit(y, X, groups):
         # The fit's sufficient statistics summed here from the rows, in numpy.
@@ -430,7 +431,7 @@ def test_reml_gradient_equals_differences_of_the_objective():
     # The therapist model's optimiser uses the analytic REML gradient; at any point it must equal
     # central differences of the objective, with and without the session covariate and the
     # intake column, and the fit must end where the gradient vanishes.
-    from alliance.stats import NestedFit
+    from alliance.reml import NestedFit
 
     rng = np.random.default_rng(5)
     clients, therapists = 400, 40
@@ -659,7 +660,8 @@ def therapist_model_cases(sample_home, tmp_path_factory):
 @pytest.mark.parametrize("case", ["three therapists", "sample", "sample from June 2024", "no therapist variance",
                                   "no client variance"])
 def test_therapist_model_converges_to_one_optimum_whatever_the_machine(therapist_model_cases, case, adjusted):
-    from alliance.stats import NestedFit, therapist_model
+    from alliance.reml import NestedFit
+    from alliance.stats import therapist_model
 
     sessions = therapist_model_cases[case]
     rows = _client_sums(sessions)
@@ -827,7 +829,7 @@ def test_treatment_response_fits_converge_to_one_optimum_whatever_the_machine(re
 def test_treatment_response_fit_agrees_with_statsmodels_and_finds_the_boundary():
     import statsmodels.api as sm
 
-    from alliance.stats import random_intercept_fit_sums
+    from alliance.reml import random_intercept_fit_sums
 
     def fit_both(rows: pd.DataFrame):
         X = np.column_stack([np.ones(len(rows)), rows["x"]])
@@ -863,7 +865,7 @@ def test_a_fit_that_cannot_be_made_gives_the_plain_means_and_says_why(tmp_path, 
     # Forced here (no data of ours fails to converge any more): when no point satisfies the
     # optimality conditions, the estimates are empty, never a number from a failed search, and the
     # rows say why, with the plain means still given.
-    from alliance.stats import NestedFit
+    from alliance.reml import NestedFit
 
     con = _three_therapists().build(tmp_path)
     monkeypatch.setattr(NestedFit, "_stationary", lambda self, rho: (False, self.profiled(rho, False)[0]))
@@ -885,3 +887,22 @@ def test_every_model_status_is_said_in_both_languages():
     for code in MODEL_STATUS:
         english, norwegian = (i18n.t(f"model.status.{code}", lang=language) for language in ("en", "nb"))
         assert english.endswith(".") and norwegian.endswith(".") and english != norwegian, code
+
+
+def test_a_change_in_any_model_code_changes_every_models_cache_key(monkeypatch):
+    # A model's results are kept on disk beside the build; a new version of the code must never be
+    # served the old results. caseload_flags reads treatment_response, and both use alliance/reml.py.
+    import importlib
+    import inspect
+
+    names = ("therapist_effects", "treatment_response", "caseload_flags")
+    queries._code_version.cache_clear()
+    before = {n: queries._code_version(n) for n in names}
+    real = inspect.getsource
+    for module in ("alliance.reml", "alliance.stats", "alliance.caseload"):
+        changed = importlib.import_module(module)
+        monkeypatch.setattr(inspect, "getsource", lambda obj, m=changed: real(obj) + ("\n# edited" if obj is m else ""))
+        queries._code_version.cache_clear()
+        assert all(queries._code_version(n) != before[n] for n in names), module
+    monkeypatch.setattr(inspect, "getsource", real)
+    queries._code_version.cache_clear()
