@@ -226,13 +226,19 @@ def test_degenerate_data_gives_rows_that_say_so(tmp_path):
     assert flat["n"] == 6 and pd.isna(flat["r"]) and "does not vary" in flat["note"]
 
 
-def test_one_ors_client_is_not_judged_and_latest_ors_is_compared(tmp_path):
+def _improving_clients() -> StoreBuilder:
+    """Twelve clients of one clinic whose ORS rises as intake + 4 ln(1 + sessions since intake), with noise."""
     b = StoreBuilder()
     rng = np.random.default_rng(3)
     for c in range(12):
         intake = 10.0 + c
         ors = [intake] + [round(intake + 4 * np.log1p(k) + float(rng.normal(0, 1)), 1) for k in range(1, 6)]
         b.client("Havbris DPS", "T1", f"K{c}", srs=[35] * 6, ors=ors)
+    return b
+
+
+def test_one_ors_client_is_not_judged_and_latest_ors_is_compared(tmp_path):
+    b = _improving_clients()
     b.client("Havbris DPS", "T1", "K-falling", srs=[35] * 6, ors=[20.0, 18, 16, 14, 12, 8])
     b.client("Havbris DPS", "T1", "K-once", srs=[35, 35], ors=[15.0, None])
     con = b.build(tmp_path)
@@ -792,13 +798,7 @@ def _ors_client_sums(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _small_response_store(tmp_path):
-    b = StoreBuilder()
-    rng = np.random.default_rng(3)
-    for c in range(12):
-        intake = 10.0 + c
-        ors = [intake] + [round(intake + 4 * np.log1p(k) + float(rng.normal(0, 1)), 1) for k in range(1, 6)]
-        b.client("Havbris DPS", "T1", f"K{c}", srs=[35] * 6, ors=ors)
-    return b.build(tmp_path)
+    return _improving_clients().build(tmp_path)
 
 
 def test_treatment_response_fits_converge_to_one_optimum_whatever_the_machine(response_cases):
