@@ -108,3 +108,11 @@ def death_cause(code: int, memory_limited: bool) -> str:
     if memory_limited and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
         return "memory"
     return "crash"
+
+
+def is_memory_error(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(word in text for word in ("outofmemory", "out of memory", "bad_alloc", "could not allocate",
+                                         "failed to allocate", "cannot allocate"))

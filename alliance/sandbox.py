@@ -35,6 +35,7 @@ from typing import Callable
 
 from . import store
 from .child import ROOT, child_env, death_cause, exchange
+from .child import is_memory_error as _is_memory_error
 from .child import apply_limits as _apply_limits
 from .child import kill as _kill
 from .child import limited_env as _limited_env
@@ -272,14 +273,6 @@ def _raise_error(result: dict, limits: Limits) -> None:
 # --------------------------------------------------------------------------- the child's side
 
 
-def _is_memory_error(exc: BaseException) -> bool:
-    if isinstance(exc, MemoryError):
-        return True
-    text = f"{type(exc).__name__} {exc}".lower()
-    return any(word in text for word in ("outofmemory", "out of memory", "bad_alloc", "could not allocate",
-                                         "failed to allocate", "cannot allocate"))
-
-
 def _child_check(request: dict) -> dict:
     path = Path(request["path"])
     data = path.read_bytes()
@@ -288,7 +281,9 @@ def _child_check(request: dict) -> dict:
     today = dt.date.today()
     source = store.Source(request["name"], request["kind"], hashlib.sha256(data).hexdigest(), lambda: data,
                           today + dt.timedelta(days=1))
-    report = store.check_sources([source], mapping)
+    # Not isolated: a file that needs more memory than this child has must end it, so that the
+    # upload is refused with the limit's sentence (the parent reads the child's death).
+    report = store.check_sources([source], mapping, isolate=False)
     [row] = report.files
     return {"status": row.status, "message": row.message, "rows_read": row.rows_read,
             "rows_quarantined": row.rows_quarantined, "n_rejects": len(report.rejects)}

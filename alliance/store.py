@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from . import contract as C
+from .child import is_memory_error
 from .ingest import EMPTY_MAPPING, FileRejected, Mapping, check_file_size, file_format, parse_mapping, read_export
 from .validate import create_work_tables, check_file, install_macros
 
@@ -268,6 +269,7 @@ def process_sources(
     temp: bool = False,
     screen: "Callable[[Source], str | None] | None" = None,
     on_failure: "Callable[[Source, str, str], None] | None" = None,
+    isolate: bool = True,
 ) -> list[FileRow]:
     """Read, check and combine the sources into `sessions`, `feedback`, `rejects` and quarantine tables.
 
@@ -278,7 +280,8 @@ def process_sources(
     did not expect) is rejected alone, with what it had added taken out again; a memory failure is
     reported to `on_failure(source, cause, message)` so that later builds need not read it again.
     Only DuckDB's own memory limit stops the build as a whole: that is the server's setting, not the
-    file's doing.
+    file's doing. With `isolate` False (the upload sandbox's child, whose parent reads its death)
+    such failures are raised instead.
     """
     install_macros(con)
     create_work_tables(con, temp=temp)
@@ -319,8 +322,10 @@ def process_sources(
             continue
         except Exception as exc:  # noqa: BLE001 - one file must not stop the store
             if not isinstance(exc, FileRejected):
+                if not isolate:
+                    raise
                 _take_back(con, src.kind, marks, order)
-                cause = "memory" if isinstance(exc, MemoryError) else "error"
+                cause = "memory" if is_memory_error(exc) else "error"
                 message = failure_message(src.name, cause, type(exc).__name__)
                 logging.getLogger(__name__).warning("%s: reading %s failed with %s", cause, src.sha256[:12],
                                                     type(exc).__name__)  # never the exception's text: it may quote the file
@@ -843,7 +848,7 @@ def check(paths: Iterable[Path], mapping: Mapping, today: dt.date | None = None)
     return report
 
 
-def check_sources(sources: list[Source], mapping: Mapping, screen=None) -> IngestReport:
+def check_sources(sources: list[Source], mapping: Mapping, screen=None, isolate: bool = True) -> IngestReport:
     """Read and check sources in a throw-away in-memory database (`check`, and the upload sandbox, which
     is a limited child process itself and so passes no screen)."""
     import tempfile
@@ -851,7 +856,7 @@ def check_sources(sources: list[Source], mapping: Mapping, screen=None) -> Inges
     with tempfile.TemporaryDirectory(prefix="alliance-check-") as spill:
         con = duckdb.connect(config=_build_config(Path(spill)))
         try:
-            rows = process_sources(con, sources, mapping, temp=True, screen=screen)
+            rows = process_sources(con, sources, mapping, temp=True, screen=screen, isolate=isolate)
             rejects = con.execute(
                 "SELECT file, row, \"column\", reason FROM rejects ORDER BY file, row, \"column\"").fetchall()
         except duckdb.OutOfMemoryException:
