@@ -111,13 +111,6 @@ def signature() -> str:
     return f"{limits.signature()};ALLIANCE_INGEST_MEMORY={ingest_memory()}"
 
 
-def refused_files(home: Path) -> dict[str, dict]:
-    """The files recorded as refused under the limits in force, by SHA-256 (cause, message, name)."""
-    record = _load(home)
-    current = signature()
-    return {sha: entry for sha, entry in record.get("refused", {}).items() if entry.get("signature") == current}
-
-
 def _load(home: Path) -> dict:
     path = Path(home) / "archive" / SCREENED
     try:
