@@ -28,7 +28,6 @@ from .child import ROOT, apply_limits, child_env, death_cause, exchange, kill, l
 from .ingest import Mapping, file_format
 
 SCREENED = "screened.json"
-CAUSES = ("memory", "time", "crash")
 # The formats whose readers are tried first. A text file is not: Arrow's CSV reader takes it 16 MB
 # at a time, its time grows only with the file's bounded size, and a row too long for a block is
 # named as such (ingest.MAX_RECORD_BYTES). A workbook is read by openpyxl, in Python, cell by cell;

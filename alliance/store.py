@@ -366,20 +366,34 @@ def _screen(mapping: Mapping, paths: dict, home: Path | None, sources: list[Sour
     return screen
 
 
-def _marks(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, int]:
-    """How many rows the tables a file appends to hold before it (see _take_back)."""
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-            for table in ("rejects", f"quarantined_{kind}")}
+# What check_file appends one file's rows to, per kind, written out: how many rows they hold before a
+# file (_marks), and the statements that take a file back out (_take_back). No name is formatted in.
+_APPENDED = {
+    C.SESSIONS: ("SELECT (SELECT count(*) FROM rejects), (SELECT count(*) FROM quarantined_sessions)",
+                 "DELETE FROM stage_sessions WHERE file_order = $order",
+                 "DELETE FROM quarantined_sessions WHERE rowid >= $quarantined"),
+    C.FEEDBACK: ("SELECT (SELECT count(*) FROM rejects), (SELECT count(*) FROM quarantined_feedback)",
+                 "DELETE FROM stage_feedback WHERE file_order = $order",
+                 "DELETE FROM quarantined_feedback WHERE rowid >= $quarantined"),
+}
 
 
-def _take_back(con: duckdb.DuckDBPyConnection, kind: str, marks: dict[str, int], order: int) -> None:
+def _marks(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[int, int]:
+    """How many rows rejects and the kind's quarantine hold before a file (see _take_back)."""
+    rejects, quarantined = con.execute(_APPENDED[kind][0]).fetchall()[0]
+    return rejects, quarantined
+
+
+def _take_back(con: duckdb.DuckDBPyConnection, kind: str, marks: tuple[int, int], order: int) -> None:
     """Whatever a file that failed half-way had appended: its staged rows (by its file order) and the
     rejects and quarantined rows after the marks (the tables are only appended to, so their row ids
     are dense)."""
+    _, delete_staged, delete_quarantined = _APPENDED[kind]
+    rejects, quarantined = marks
     con.execute("DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS good")
-    con.execute(f"DELETE FROM stage_{kind} WHERE file_order = $order", {"order": order})
-    for table, before in marks.items():  # names from the contract's kinds only
-        con.execute(f"DELETE FROM {table} WHERE rowid >= $before", {"before": before})
+    con.execute(delete_staged, {"order": order})
+    con.execute("DELETE FROM rejects WHERE rowid >= $rejects", {"rejects": rejects})
+    con.execute(delete_quarantined, {"quarantined": quarantined})
 
 
 def failure_message(name: str, cause: str, error: str = "") -> str:

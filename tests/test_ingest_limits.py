@@ -334,9 +334,9 @@ def test_no_archived_file_can_stop_the_store(troubled_exports, tmp_path, monkeyp
     assert files(home)["sessions_slow.xlsx"][0] == "loaded" and loaded(home)["sessions_slow.xlsx"] == 50_000
 
 
-def test_an_unexpected_duckdb_memory_failure_still_stops_the_build_as_a_whole(tmp_path, monkeypatch):
-    """Only the store's own limit stops a build (the server's setting, not a file's doing): see
-    tests/test_ingest_stream.py for the sentence. Here: nothing of a failed file stays behind."""
+def test_a_file_that_fails_half_way_leaves_nothing_of_itself_behind():
+    """A file rejected alone after it had appended rows (rejects, quarantine) is taken back out, and
+    nothing of the files before it goes with it."""
     con = duckdb.connect()
     from alliance.validate import create_work_tables
 
