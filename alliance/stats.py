@@ -45,6 +45,8 @@ MODEL_STATUS = {
                     "its expected response"),
     "response_not_converged": "the clinic's expected-response model did not converge",
     "one_ors": "only one ORS: nothing to compare yet",
+    "few_judged": ("fewer than 3 therapists have enough clients to be judged: the spread between ordinary therapists "
+                   "cannot be estimated, so the limits allow for chance alone"),
 }
 
 
@@ -52,7 +54,15 @@ def _empty(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
-def _typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+def round_half_away(values, digits: int = 2):
+    """Rounded as DuckDB's round() does in the SQL figures (a half goes away from zero: 33.125 to
+    33.13), not to the even neighbour as numpy does, so that one value reads the same in every figure."""
+    scale = 10.0 ** digits
+    values = np.asarray(values, dtype=float)
+    return np.sign(values) * np.floor(np.abs(values) * scale + 0.5) / scale
+
+
+def typed_frame(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The declared columns in the declared order and types, whatever the data gave."""
     out = _empty(columns) if frame.empty else frame.reindex(columns=list(columns))
     return out.astype(columns).reset_index(drop=True)
@@ -131,16 +141,11 @@ def therapist_model(rows: pd.DataFrame, adjusted: bool):
     key = rows["clinic"] + "\x1f" + rows["therapist_id"]
     codes, therapists = pd.factorize(key, sort=True)
     rows = rows.assign(_therapist=codes)
-    problem = ""
-    if len(therapists) < _MIN_GROUPS:
-        problem = "few_therapists"
-    elif len(rows) <= len(therapists):
-        problem = "one_client_each"
     X = np.ones((len(rows), 1))
+    same_intake = False
     if adjusted:
         intake = rows["intake_ors"].to_numpy(dtype=float)
-        if not problem and np.ptp(intake) == 0:
-            problem = "same_intake"
+        same_intake = bool(np.ptp(intake) == 0)
         X = np.column_stack([X, intake - intake.mean()])
     # ln(session_number), centred on its mean over sessions, so that the intercept is the score
     # at an average point in treatment.
@@ -149,15 +154,27 @@ def therapist_model(rows: pd.DataFrame, adjusted: bool):
     z_mean = z_mean - float((n * z_mean).sum() / n.sum())
     fit = NestedFit(n, rows["mean_srs"], rows["ss_within"], codes, X,
                     session_cov=(z_mean, rows["ss_log_session"], rows["sp_log_session"]))
-    if not problem and fit.total_var <= 0:
-        problem = "no_variation"
-    if not problem and fit.N <= fit.C:
-        problem = "one_session_each"
-    if not problem and not float(rows["ss_within"].sum()) > 0:
-        problem = "no_session_variation"
+    problem = fit_problem(fit, len(therapists), float(rows["ss_within"].sum()))
+    if same_intake and problem in ("", "no_variation", "one_session_each", "no_session_variation"):
+        problem = "same_intake"
     if problem:
         return rows, None, "; ".join(x for x in (MODEL_STATUS[problem], note) if x), problem
     return rows, fit, note, ""
+
+
+def fit_problem(fit: NestedFit, n_therapists: int, ss_within: float) -> str:
+    """Why the nested model cannot be fitted to these data (a MODEL_STATUS code), or "" when it can."""
+    if n_therapists < _MIN_GROUPS:
+        return "few_therapists"
+    if fit.C <= n_therapists:
+        return "one_client_each"
+    if fit.total_var <= 0:
+        return "no_variation"
+    if fit.N <= fit.C:
+        return "one_session_each"
+    if not ss_within > 0:
+        return "no_session_variation"
+    return ""
 
 
 THERAPIST_EFFECTS_COLUMNS = {
@@ -223,7 +240,7 @@ def therapist_effects(con, params: dict, scope: Scope, settings: dict) -> pd.Dat
         per["estimate"] = per["ci_low"] = per["ci_high"] = np.nan
         per["rank"] = pd.array([pd.NA] * len(per), dtype="Int64")
     per = per.sort_values(["clinic", "therapist_id"])
-    return _typed(per, THERAPIST_EFFECTS_COLUMNS)
+    return typed_frame(per, THERAPIST_EFFECTS_COLUMNS)
 
 
 THERAPIST_ICC_COLUMNS = {
@@ -288,7 +305,7 @@ def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFra
             f"{100 * row['client_icc']:.1f}% between clients of the same therapist and "
             f"{100 * (1 - row['icc'] - row['client_icc']):.1f}% between sessions of the same client."
         )
-    return _typed(pd.DataFrame([row]), THERAPIST_ICC_COLUMNS)
+    return typed_frame(pd.DataFrame([row]), THERAPIST_ICC_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +376,7 @@ def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> p
             low, high = fisher_interval(r, n)
             row.update(r=round(r, 3), ci_low=round(low, 3), ci_high=round(high, 3))
         out.append(row)
-    return _typed(pd.DataFrame(out), EARLY_ALLIANCE_COLUMNS)
+    return typed_frame(pd.DataFrame(out), EARLY_ALLIANCE_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,4 +496,4 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     note = pd.Series(status).map(MODEL_STATUS).to_numpy()
     latest = latest.assign(expected_ors=expected_ors, lower_band=lower_band, not_on_track=flag, status=status,
                            note=note)
-    return _typed(latest, TREATMENT_RESPONSE_COLUMNS)
+    return typed_frame(latest, TREATMENT_RESPONSE_COLUMNS)

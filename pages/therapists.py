@@ -41,10 +41,10 @@ st.plotly_chart(snapshot.figure(create_funnel, ("funnel", period), colors=colors
 chart_downloads("therapists_funnel", "funnel", period, lambda rows: create_funnel(rows, colors=colors),
                 t("therapists.funnel.heading"), page="therapists")
 judged = funnel[~funnel["too_few"].astype(bool)]
-st.caption(t("therapists.funnel.caption", mean=i18n.number(funnel["overall_mean"].iloc[0], 2),
-             outside=i18n.integer(int(judged["outside_998"].notna().sum())),
+st.caption(t("therapists.funnel.caption", outside=i18n.integer(int(judged["outside_998"].notna().sum())),
              judged=i18n.integer(len(judged))))
-st.warning(t("therapists.funnel.too_narrow"), icon=":material/info:")
+for status in sorted(set(funnel["status"]) - {"fitted"}):
+    st.warning(t(f"model.status.{status}"), icon=":material/info:")
 
 # --------------------------------------------------------------------------- shrunken estimates
 st.subheader(t("therapists.effects.heading"))

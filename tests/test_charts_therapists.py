@@ -39,22 +39,28 @@ def english():
 
 
 def funnel_rows(rows) -> pd.DataFrame:
-    """(therapist, site, n_clients, n_rated, mean_srs, outside_95, outside_998, too_few) with mean 36, sd 2."""
-    frame = pd.DataFrame(rows, columns=["therapist_id", "site", "n_clients", "n_rated", "mean_srs", "outside_95",
+    """(therapist, site, n_clients, n_rated, adjusted_mean, outside_95, outside_998, too_few); each clinic with
+    mean 36, unit_var 4 and tau2 0.25 (Havbris DPS: mean 35, unit_var 9, tau2 0)."""
+    frame = pd.DataFrame(rows, columns=["therapist_id", "site", "n_clients", "n_rated", "adjusted_mean", "outside_95",
                                         "outside_998", "too_few"])
     frame.insert(0, "clinic", np.where(frame["site"] == "Havbris DPS", "Havbris DPS", "Fjordklinikken"))
-    frame["overall_mean"], frame["overall_sd"] = 36.0, 2.0
+    public = frame["clinic"] == "Havbris DPS"
+    frame["overall_mean"] = np.where(public, 35.0, 36.0)
+    frame["unit_var"] = np.where(public, 9.0, 4.0)
+    frame["tau2"] = np.where(public, 0.0, 0.25)
     for z, low, high in ((1.96, "lower_95", "upper_95"), (3.09, "lower_998", "upper_998")):
-        frame[low] = 36 - z * 2 / np.sqrt(frame["n_rated"])
-        frame[high] = 36 + z * 2 / np.sqrt(frame["n_rated"])
+        half = z * np.sqrt(frame["unit_var"] / frame["n_clients"] + frame["tau2"])
+        frame[low], frame[high] = frame["overall_mean"] - half, frame["overall_mean"] + half
     return frame
 
 
 FUNNEL = funnel_rows([
     ("T1", "Bergen", 12, 100, 37.5, "above", "above", False),
-    ("T2", "Oslo", 8, 400, 36.1, None, None, False),
+    ("T2", "Oslo", 30, 400, 36.1, None, None, False),
     ("T3", "Bergen", 3, 25, 33.0, None, None, True),
 ])
+TWO_CLINICS = pd.concat([FUNNEL, funnel_rows([("H1", "Havbris DPS", 20, 200, 34.0, None, None, False)])],
+                        ignore_index=True)
 
 
 def traces(spec: dict, name: str) -> list[dict]:
@@ -69,35 +75,53 @@ def test_funnel_points_by_site_in_their_fixed_colour_and_too_few_hollow_grey():
     [bergen] = traces(spec, "Bergen")
     [oslo] = traces(spec, "Oslo")
     [few] = traces(spec, "too few clients (not judged)")
-    assert values(bergen["x"]) == [100] and values(bergen["y"]) == [37.5]
+    # Across: clients (the unit); up: the mean client alliance allowing for session number.
+    assert values(bergen["x"]) == [12] and values(bergen["y"]) == [37.5]
     assert bergen["marker"]["color"] == SITE_COLORS["Bergen"] and oslo["marker"]["color"] == SITE_COLORS["Oslo"]
     # T3 is a Bergen therapist, but with too few clients it is drawn apart, hollow and grey, and not judged.
-    assert values(few["x"]) == [25] and list(few["text"]) == ["T3"]
+    assert values(few["x"]) == [3] and list(few["text"]) == ["T3"]
     assert few["marker"]["line"]["color"] == NOT_JUDGED_COLOR and few["marker"]["color"] == "rgba(0,0,0,0)"
     assert few["customdata"][0][1] == "too few clients: not judged"
     assert bergen["customdata"][0][1] == "above the 99.8 % limit"
     assert oslo["customdata"][0][1] == "inside the limits"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Clients"
 
 
 def test_funnel_limits_follow_the_formula_and_are_labelled():
     spec = plain(create_funnel(FUNNEL))
     [upper95, lower95] = traces(spec, "95 % limits")
     [upper998, lower998] = traces(spec, "99.8 % limits")
-    n = np.array(values(upper95["x"]))
-    assert n.min() <= 25 and n.max() >= 400, "the funnel spans every therapist"
-    assert np.allclose(values(upper95["y"]), 36 + 1.96 * 2 / np.sqrt(n))
-    assert np.allclose(values(lower998["y"]), 36 - 3.09 * 2 / np.sqrt(n))
+    k = np.array(values(upper95["x"]))
+    assert k.min() <= 3 and k.max() >= 30, "the funnel spans every therapist"
+    # overall mean +- z sqrt(unit_var / k + tau2): the ordinary spread between therapists keeps them apart at any k.
+    assert np.allclose(values(upper95["y"]), 36 + 1.96 * np.sqrt(4 / k + 0.25))
+    assert np.allclose(values(lower998["y"]), 36 - 3.09 * np.sqrt(4 / k + 0.25))
+    assert min(values(upper95["y"])) > 36 + 1.96 * 0.5 - 1e-9
     assert all(tr["line"]["color"] == REFERENCE_COLOR for tr in (upper95, lower95, upper998, lower998))
     labels = [a["text"] for a in spec["layout"]["annotations"]]
-    assert "95 % limits" in labels and "99.8 % limits" in labels and "overall mean 36.00" in labels
+    assert "95 % limits" in labels and "99.8 % limits" in labels and "clinic mean 36.00" in labels
     assert any(s.get("y0") == 36 for s in spec["layout"]["shapes"])
 
 
-def test_funnel_hover_gives_the_number_of_sessions_and_clients():
+def test_funnel_draws_one_funnel_per_clinic_with_its_own_limits():
+    spec = plain(create_funnel(TWO_CLINICS, colors=SITE_COLORS))
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert "Fjordklinikken" in titles and "Havbris DPS" in titles
+    upper95 = traces(spec, "95 % limits")
+    assert len(upper95) == 4 and sum(1 for tr in upper95 if tr["showlegend"]) == 1  # one legend entry
+    havbris = [tr for tr in upper95 if tr["xaxis"] == "x2"]
+    k = np.array(values(havbris[0]["x"]))
+    assert np.allclose(values(havbris[0]["y"]), 35 + 1.96 * np.sqrt(9 / k))
+    [h1] = traces(spec, "Havbris DPS")
+    assert h1["xaxis"] == "x2" and values(h1["x"]) == [20]
+    assert {"clinic mean 36.00", "clinic mean 35.00"} <= set(titles)
+
+
+def test_funnel_hover_gives_the_number_of_clients_and_sessions():
     spec = plain(create_funnel(FUNNEL))
     [bergen] = traces(spec, "Bergen")
-    assert "%{x} rated sessions, %{customdata[0]} clients" in bergen["hovertemplate"]
-    assert bergen["customdata"][0][0] == 12
+    assert "%{x} clients, %{customdata[0]} rated sessions" in bergen["hovertemplate"]
+    assert bergen["customdata"][0][0] == 100
 
 
 def test_funnel_in_norwegian():
@@ -105,8 +129,8 @@ def test_funnel_in_norwegian():
     spec = plain(create_funnel(FUNNEL))
     assert spec["layout"]["separators"] == ",\u00a0"
     assert traces(spec, "for få klienter (ikke vurdert)")
-    assert "samlet gjennomsnitt 36,00" in [a["text"] for a in spec["layout"]["annotations"]]
-    assert spec["layout"]["yaxis"]["title"]["text"] == "Gjennomsnittlig klient-SRS (0–40)"
+    assert "klinikkens gjennomsnitt 36,00" in [a["text"] for a in spec["layout"]["annotations"]]
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Klientenes gjennomsnittlige SRS, justert for timenummer"
 
 
 def test_funnel_empty_is_a_sentence_and_bad_input_a_clear_error():

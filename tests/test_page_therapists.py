@@ -71,7 +71,8 @@ def test_therapists_page_shows_funnel_estimates_share_and_table(monkeypatch, sam
     assert len(effects["layout"]["yaxis"]["categoryarray"]) == points == 25
     shown = all_text(at)
     assert "Small caseloads are noisy" in shown and "fewer than 5 clients" in shown
-    assert "too narrow" in shown and "model-based estimates below" in shown
+    assert "Every client counts once" in shown
+    assert re.search(r"\d+ of 25 judged therapists lie outside the 99.8 % limits", shown)
     assert re.search(r"\d+\.\d% \(95% interval .*\) of the variation .* lies between therapists", shown)
     assert "ranking of therapists is uncertain" in shown
     [table] = at.dataframe
@@ -107,7 +108,7 @@ def test_norwegian_headings_and_numbers(monkeypatch, sample_home, missing_export
     at = open_page(monkeypatch, sample_home, missing_exports, lang="nb")
     assert [e.value for e in at.title] == ["Terapeuter: en rettferdig sammenligning"]
     assert [e.value for e in at.subheader] == [
-        "Traktdiagram: gjennomsnittlig SRS mot vurderte timer", "Modellbaserte estimater med 95 %-intervaller",
+        "Traktdiagram: klientenes gjennomsnittlige allianse mot antall klienter", "Modellbaserte estimater med 95 %-intervaller",
         "Hvor mye av variasjonen som ligger hos terapeutene", "Oppsummering per terapeut"]
     shown = all_text(at)
     assert re.search(r"\d+,\d\u00a0% \(95 %-intervall .*\) av variasjonen", shown), "the share in Norwegian"
@@ -211,15 +212,15 @@ def test_therapists_page_in_the_browser(page, streamlit_server, sample_home, mis
     settle(page, 2)
     no_error(page)
     assert {"Bergen", "Havbris DPS", "Oslo"} <= set(legend(page, 0))
-    page.get_by_text("too narrow").first.wait_for()
+    page.get_by_text("Every client counts once").first.wait_for()
     page.get_by_text(re.compile(r"of the variation in session alliance scores")).wait_for()
-    # A hover names the therapist and says how many sessions and clients the point rests on.
+    # A hover names the therapist and says how many clients and sessions the point rests on.
     point = page.locator(f"{CHART} >> nth=0").locator(".scatterlayer .trace .points path").first
     box = point.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     hover = page.locator(f"{CHART} .hoverlayer .hovertext").first
     hover.wait_for(timeout=10_000)
-    assert re.search(r"\d+ rated sessions, \d+ clients", hover.text_content())
+    assert re.search(r"\d+ clients, \d+ rated sessions", hover.text_content())
 
     # A filter in the address changes the chart: the private practice has no Havbris DPS site.
     page.goto(url + "/therapists?sector=private")
@@ -230,7 +231,7 @@ def test_therapists_page_in_the_browser(page, streamlit_server, sample_home, mis
 
     page.goto(url + "/therapists?lang=nb")
     page.get_by_role("heading", name="Terapeuter: en rettferdig sammenligning").wait_for(timeout=LOAD_MS)
-    page.get_by_role("heading", name="Traktdiagram: gjennomsnittlig SRS mot vurderte timer").wait_for()
+    page.get_by_role("heading", name="Traktdiagram: klientenes gjennomsnittlige allianse mot antall klienter").wait_for()
     settle(page, 2)
     no_error(page)
 

@@ -6,20 +6,20 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from .. import i18n
+from ..funnel import Z_95, Z_998  # fixed by the funnel-plot method, not clinic settings
 from ..i18n import t
 from .colors import REFERENCE_COLOR, color_map
 from .common import base_layout as _base
 from .common import check_columns as _check
 from .common import empty_sentence as _empty
 
-FUNNEL_COLUMNS = ("clinic", "therapist_id", "site", "n_clients", "n_rated", "mean_srs", "overall_mean",
-                  "overall_sd", "outside_95", "outside_998", "too_few")
+FUNNEL_COLUMNS = ("clinic", "therapist_id", "site", "n_clients", "n_rated", "adjusted_mean", "overall_mean",
+                  "unit_var", "tau2", "outside_95", "outside_998", "too_few")
 EFFECTS_COLUMNS = ("clinic", "therapist_id", "n_clients", "n_rated", "raw_mean", "estimate", "ci_low", "ci_high",
                    "too_few", "rank")
-# The funnel-plot method fixes these z values (docs/methods_figures.md); they are not clinic settings.
-Z_95, Z_998 = 1.96, 3.09
 # Therapists not judged are drawn in this grey, hollow, so they never look like a site's colour.
 NOT_JUDGED_COLOR = "#9E9E9E"
 ROW_HEIGHT = 22
@@ -65,75 +65,105 @@ def _verdict(rows: pd.DataFrame) -> pd.Series:
 
 
 def create_funnel(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
-    """Each therapist's mean SRS against rated sessions, inside 95 % and 99.8 % control limits.
+    """Each therapist's mean client alliance (allowing for session number) against their number of
+    clients, inside the clinic's 95 % and 99.8 % limits: one funnel per clinic, side by side.
 
-    Points are coloured by site (`colors` maps site -> colour; pass every site's colour so a
-    site keeps it whatever the filter); therapists with too few clients are grey, hollow and
-    not judged. The limits are drawn as smooth curves from the overall mean and SD.
+    Points are coloured by site (`colors` maps site -> colour; pass every site's colour so a site
+    keeps it whatever the filter); therapists with too few clients are grey, hollow and not judged.
+    The curves are the clinic's limits for a typical client (overall_mean +- z sqrt(unit_var / k +
+    tau2)); each therapist is judged against their own limits (the funnel query's columns), which
+    follow their clients' numbers of sessions and so lie within a hair of the curves.
     """
     _check(df, FUNNEL_COLUMNS, "create_funnel", "funnel")
-    fig = _base(go.Figure(), legend=dict(title=dict(text=t("therapists.funnel.site")), orientation="h",
-                                         yanchor="bottom", y=1.02, x=0))
     if df.empty:
+        fig = _base(go.Figure(), legend=dict(title=dict(text=t("therapists.funnel.site")), orientation="h",
+                                             yanchor="bottom", y=1.02, x=0))
         return _empty(fig, t("therapists.funnel.empty"))
-
     rows = df.copy()
     rows["label"] = therapist_label(rows["clinic"], rows["therapist_id"])
     rows["verdict"] = _verdict(rows)
-    too_few = rows["too_few"].fillna(False).astype(bool)
-    mean = float(rows["overall_mean"].iloc[0])
-    sd = float(rows["overall_sd"].iloc[0]) if pd.notna(rows["overall_sd"].iloc[0]) else float("nan")
-    low_n, high_n = float(rows["n_rated"].min()), float(rows["n_rated"].max())
-    n_grid = np.linspace(max(1.0, low_n * 0.8), high_n * 1.1 + 1, 120)
+    clinics = sorted(rows["clinic"].astype(str).unique())
+    columns = min(2, len(clinics))
+    n_rows = -(-len(clinics) // columns)
+    fig = make_subplots(rows=n_rows, cols=columns, subplot_titles=clinics if len(clinics) > 1 else None,
+                        horizontal_spacing=0.08, vertical_spacing=min(0.12, 0.3 / n_rows))
+    _base(fig, legend=dict(title=dict(text=t("therapists.funnel.site")), orientation="h", yanchor="bottom",
+                           y=1.04, x=0))
+    sites = sorted(rows.loc[~rows["too_few"].fillna(False).astype(bool), "site"].astype(str).unique())
+    palette = dict(colors) if colors is not None else color_map(sites)
+    hover = "<b>%{text}</b><br>" + t("therapists.funnel.hover") + "<extra></extra>"
+    shown: set[str] = set()
+    low_values, high_values = [], []
+    for index, clinic in enumerate(clinics):
+        place = dict(row=index // columns + 1, col=index % columns + 1)
+        part = rows[rows["clinic"].astype(str) == clinic]
+        low, high = _draw_clinic_funnel(fig, part, place, palette, hover, shown)
+        low_values.append(low)
+        high_values.append(high)
+    low, high = np.nanmin([*low_values, np.inf]), np.nanmax([*high_values, -np.inf])
+    if np.isfinite(low) and np.isfinite(high):
+        pad = max(0.5, 0.05 * (high - low))
+        fig.update_yaxes(range=[max(0.0, low - pad), min(40.5, high + pad)])
+    for index in range(len(clinics)):
+        place = dict(row=index // columns + 1, col=index % columns + 1)
+        fig.update_xaxes(title_text=t("therapists.funnel.x"), rangemode="tozero", **place)
+        if index % columns == 0:
+            fig.update_yaxes(title_text=t("therapists.funnel.y"), **place)
+    fig.update_layout(height=max(420, 360 * n_rows))
+    return fig
 
-    if np.isfinite(sd) and sd > 0:
+
+def _draw_clinic_funnel(fig: go.Figure, rows: pd.DataFrame, place: dict, palette: dict, hover: str,
+                        shown: set[str]) -> tuple[float, float]:
+    """One clinic's curves and points into the subplot at `place`; the lowest and highest value drawn."""
+    first = rows.iloc[0]
+    mean = float(first["overall_mean"])
+    unit_var, tau2 = float(first["unit_var"]), float(first["tau2"])
+    too_few = rows["too_few"].fillna(False).astype(bool)
+    largest = float(rows["n_clients"].max())  # empty (NaN) where an export hides the clinic's cells
+    k_grid = np.linspace(1.0, max(largest * 1.1, 2.0), 120) if np.isfinite(largest) else np.array([])
+    values = [mean, *rows["adjusted_mean"].dropna().astype(float)]
+    if np.isfinite(unit_var) and np.isfinite(tau2) and len(k_grid):
         for z, key, dash, sign_label in ((Z_998, "therapists.funnel.limit_998", "dot", 1),
                                          (Z_95, "therapists.funnel.limit_95", "dash", -1)):
-            half = z * sd / np.sqrt(n_grid)
+            half = z * np.sqrt(unit_var / k_grid + tau2)
             name = t(key)
-            for sign, show in ((1, True), (-1, False)):
+            for sign in (1, -1):
                 fig.add_trace(go.Scatter(
-                    x=n_grid, y=mean + sign * half, mode="lines", name=name, legendgroup=name,
-                    showlegend=show, hoverinfo="skip", line=dict(color=REFERENCE_COLOR, dash=dash, width=1.2),
-                ))
-            # Label the limits at their right end (99.8 % on the upper curve, 95 % on the lower, so
-            # the two labels never overlap); no legend is needed to read them.
-            fig.add_annotation(x=n_grid[-1], y=mean + sign_label * half[-1], text=name, showarrow=False,
-                               xanchor="left", yanchor="bottom" if sign_label > 0 else "top",
-                               font=dict(color=REFERENCE_COLOR, size=11))
+                    x=k_grid, y=mean + sign * half, mode="lines", name=name, legendgroup=name,
+                    showlegend=name not in shown, hoverinfo="skip",
+                    line=dict(color=REFERENCE_COLOR, dash=dash, width=1.2)), **place)
+                shown.add(name)
+            # Label the limits at their right end (99.8 % on the upper curve, 95 % on the lower).
+            fig.add_annotation(x=k_grid[-1], y=mean + sign_label * half[-1], text=name, showarrow=False,
+                               xanchor="right", yanchor="bottom" if sign_label > 0 else "top",
+                               font=dict(color=REFERENCE_COLOR, size=11), **place)
+            start = min(len(k_grid) - 1, int(np.searchsorted(k_grid, max(1.0, rows["n_clients"].min() * 0.8))))
+            values += [mean - half[start], mean + half[start]]
     fig.add_hline(y=mean, line=dict(color=REFERENCE_COLOR, width=1),
                   annotation=dict(text=t("therapists.funnel.overall", value=i18n.number(mean, 2)),
                                   font=dict(color=REFERENCE_COLOR)),
-                  annotation_position="top left")
-
+                  annotation_position="top left", **place)
     judged = rows[~too_few]
-    sites = sorted(judged["site"].astype(str).unique())
-    palette = dict(colors) if colors is not None else color_map(sites)
-    hover = "<b>%{text}</b><br>" + t("therapists.funnel.hover") + "<extra></extra>"
-    for site in sites:
+    for site in sorted(judged["site"].astype(str).unique()):
         part = judged[judged["site"].astype(str) == site]
         fig.add_trace(go.Scatter(
-            x=part["n_rated"], y=part["mean_srs"], mode="markers", name=site, text=part["label"],
+            x=part["n_clients"], y=part["adjusted_mean"], mode="markers", name=site, text=part["label"],
+            legendgroup=f"site:{site}", showlegend=f"site:{site}" not in shown,
             marker=dict(color=palette.get(site), size=10, line=dict(color="white", width=1)),
-            customdata=part[["n_clients", "verdict"]].to_numpy(dtype=object), hovertemplate=hover,
-        ))
+            customdata=part[["n_rated", "verdict"]].to_numpy(dtype=object), hovertemplate=hover), **place)
+        shown.add(f"site:{site}")
     few = rows[too_few]
     if len(few):
+        name = t("therapists.funnel.too_few")
         fig.add_trace(go.Scatter(
-            x=few["n_rated"], y=few["mean_srs"], mode="markers", name=t("therapists.funnel.too_few"),
-            text=few["label"],
+            x=few["n_clients"], y=few["adjusted_mean"], mode="markers", name=name, text=few["label"],
+            legendgroup=name, showlegend=name not in shown,
             marker=dict(color="rgba(0,0,0,0)", size=10, line=dict(color=NOT_JUDGED_COLOR, width=2)),
-            customdata=few[["n_clients", "verdict"]].to_numpy(dtype=object), hovertemplate=hover,
-        ))
-    values = pd.concat([rows["mean_srs"].astype(float), pd.Series([mean])])
-    if np.isfinite(sd) and sd > 0:
-        values = pd.concat([values, pd.Series([mean - Z_998 * sd / np.sqrt(n_grid[0]),
-                                               mean + Z_998 * sd / np.sqrt(n_grid[0])])])
-    pad = max(0.5, 0.05 * float(values.max() - values.min()))
-    fig.update_yaxes(title_text=t("therapists.funnel.y"),
-                     range=[max(0.0, float(values.min()) - pad), min(40.5, float(values.max()) + pad)])
-    fig.update_xaxes(title_text=t("therapists.funnel.x"), range=[0, n_grid[-1] * 1.12], rangemode="tozero")
-    return fig
+            customdata=few[["n_rated", "verdict"]].to_numpy(dtype=object), hovertemplate=hover), **place)
+        shown.add(name)
+    finite = [float(v) for v in values if np.isfinite(v)]
+    return (min(finite), max(finite)) if finite else (np.nan, np.nan)
 
 
 def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:

@@ -51,6 +51,12 @@ TEXT = {
         "en": "Only one ORS so far: nothing to compare yet.",
         "nb": "Bare én ORS så langt: ingenting å sammenligne med ennå.",
     },
+    "model.status.few_judged": {
+        "en": "Fewer than 3 therapists have enough clients to be judged, so the spread between ordinary therapists "
+              "cannot be estimated: the limits allow for chance alone and are narrower than they should be.",
+        "nb": "Færre enn 3 terapeuter har nok klienter til å bli vurdert, så spredningen mellom vanlige terapeuter "
+              "kan ikke anslås: grensene tar bare hensyn til tilfeldigheter og er smalere enn de burde være.",
+    },
     # Said where a model cannot be fitted: one sentence, with the reason, and what is shown instead.
     "therapists.effects.unavailable": {
         "en": "No model estimates for this selection: {reason} The plain means are shown instead, without "

@@ -18,20 +18,22 @@ TEXT = {
     },
     "therapists.no_data": {"en": "the therapist comparison", "nb": "terapeutsammenligningen"},
     # Funnel plot
-    "therapists.funnel.heading": {"en": "Funnel plot: mean SRS against rated sessions",
-                                  "nb": "Traktdiagram: gjennomsnittlig SRS mot vurderte timer"},
+    "therapists.funnel.heading": {"en": "Funnel plot: mean client alliance against number of clients",
+                                  "nb": "Traktdiagram: klientenes gjennomsnittlige allianse mot antall klienter"},
     "therapists.funnel.empty": {"en": "No rated sessions in this selection, so no therapist to compare.",
                                 "nb": "Ingen vurderte timer i dette utvalget, så ingen terapeut å sammenligne."},
-    "therapists.funnel.x": {"en": "Rated sessions", "nb": "Vurderte timer"},
-    "therapists.funnel.y": {"en": "Mean client SRS (0–40)", "nb": "Gjennomsnittlig klient-SRS (0–40)"},
-    "therapists.funnel.overall": {"en": "overall mean {value}", "nb": "samlet gjennomsnitt {value}"},
+    "therapists.funnel.x": {"en": "Clients", "nb": "Klienter"},
+    "therapists.funnel.y": {"en": "Mean client SRS, allowing for session number",
+                            "nb": "Klientenes gjennomsnittlige SRS, justert for timenummer"},
+    "therapists.funnel.overall": {"en": "clinic mean {value}", "nb": "klinikkens gjennomsnitt {value}"},
     "therapists.funnel.limit_95": {"en": "95 % limits", "nb": "95 %-grenser"},
     "therapists.funnel.limit_998": {"en": "99.8 % limits", "nb": "99,8 %-grenser"},
     "therapists.funnel.too_few": {"en": "too few clients (not judged)", "nb": "for få klienter (ikke vurdert)"},
     "therapists.funnel.site": {"en": "Site", "nb": "Sted"},
     "therapists.funnel.hover": {
-        "en": "Mean SRS %{y:.2f}<br>%{x} rated sessions, %{customdata[0]} clients<br>%{customdata[1]}",
-        "nb": "Gjennomsnittlig SRS %{y:.2f}<br>%{x} vurderte timer, %{customdata[0]} klienter<br>%{customdata[1]}",
+        "en": "Mean client SRS %{y:.2f}<br>%{x} clients, %{customdata[0]} rated sessions<br>%{customdata[1]}",
+        "nb": "Klientenes gjennomsnittlige SRS %{y:.2f}<br>%{x} klienter, %{customdata[0]} vurderte timer<br>"
+              "%{customdata[1]}",
     },
     "therapists.verdict.inside": {"en": "inside the limits", "nb": "innenfor grensene"},
     "therapists.verdict.above_95": {"en": "above the 95 % limit", "nb": "over 95 %-grensen"},
@@ -40,24 +42,16 @@ TEXT = {
     "therapists.verdict.below_998": {"en": "below the 99.8 % limit", "nb": "under 99,8 %-grensen"},
     "therapists.verdict.too_few": {"en": "too few clients: not judged", "nb": "for få klienter: ikke vurdert"},
     "therapists.funnel.caption": {
-        "en": "Each point is a therapist: across, the number of rated sessions; up, the mean client SRS. The funnel "
-              "is the range chance alone gives around the overall mean ({mean}) at that many sessions. "
-              "{outside} of {judged} judged therapists lie outside the 99.8 % limits.",
-        "nb": "Hvert punkt er en terapeut: bortover antall vurderte timer, oppover gjennomsnittlig klient-SRS. "
-              "Trakten er spennet tilfeldigheter alene gir rundt samlet gjennomsnitt ({mean}) ved så mange timer. "
-              "{outside} av {judged} vurderte terapeuter ligger utenfor 99,8 %-grensene.",
-    },
-    "therapists.funnel.too_narrow": {
-        "en": "The limits treat every session as independent. They are not: a client who rates high rates high "
-              "every time, so a therapist's mean moves with who their clients are much more than the limits allow. "
-              "The limits are therefore too narrow, and more therapists fall outside them than chance would put "
-              "there. Read a point outside as \"larger than session-to-session noise\", and use the model-based "
-              "estimates below for any judgement.",
-        "nb": "Grensene behandler hver time som uavhengig. Det er de ikke: en klient som vurderer høyt, vurderer "
-              "høyt hver gang, så terapeutens gjennomsnitt avhenger mye mer av hvem klientene er enn grensene tar "
-              "høyde for. Grensene er derfor for smale, og flere terapeuter havner utenfor enn tilfeldigheter "
-              "skulle tilsi. Les et punkt utenfor som «større enn støyen fra time til time», og bruk de "
-              "modellbaserte estimatene nedenfor til enhver vurdering.",
+        "en": "Each point is a therapist: across, the number of clients; up, the mean over those clients of how "
+              "far each client's scores lie from what the clinic's clients usually give at the same session "
+              "number, added to the clinic's mean. Every client counts once, however many sessions they had. The "
+              "funnel is the range that chance and the ordinary differences between therapists give. {outside} of "
+              "{judged} judged therapists lie outside the 99.8 % limits.",
+        "nb": "Hvert punkt er en terapeut: bortover antall klienter, oppover gjennomsnittet for klientene av hvor "
+              "langt hver klients skårer ligger fra det klinikkens klienter vanligvis gir ved samme timenummer, lagt "
+              "til klinikkens gjennomsnitt. Hver klient teller én gang, uansett hvor mange timer de har hatt. "
+              "Trakten er spennet som tilfeldigheter og de vanlige forskjellene mellom terapeuter gir. {outside} av "
+              "{judged} vurderte terapeuter ligger utenfor 99,8 %-grensene.",
     },
     # Shrunken estimates
     "therapists.effects.heading": {"en": "Model-based estimates with 95 % intervals",
@@ -93,11 +87,13 @@ TEXT = {
     "therapists.effects.caption": {
         "en": "Each therapist's estimate is pulled towards the overall level, the more so the less data there is "
               "(shrinkage), and it allows for the usual rise of the alliance over the first sessions. Look at the "
-              "intervals before the order: therapists whose intervals overlap broadly are not shown to differ. "
+              "intervals before the order; intervals that overlap do not show that two therapists are alike, and the "
+              "funnel plot above is the test of whether one stands out. "
               "Clients are not assigned at random, so a difference may still reflect the clients.",
         "nb": "Hver terapeuts estimat trekkes mot det samlede nivået, desto mer jo mindre data det er (krymping), "
               "og tar hensyn til at alliansen vanligvis stiger de første timene. Se på intervallene før "
-              "rekkefølgen: terapeuter med intervaller som overlapper mye, er ikke vist å være forskjellige. "
+              "rekkefølgen; intervaller som overlapper, viser ikke at to terapeuter er like, og traktdiagrammet "
+              "ovenfor er testen på om én skiller seg ut. "
               "Klientene er ikke tilfeldig fordelt, så en forskjell kan fortsatt skyldes klientene.",
     },
     "therapists.effects.adjusted_note": {
