@@ -30,7 +30,7 @@ from . import queries
 from .queries import Param, python_query
 from .reml import Z_95, NestedFit
 from .scope import Scope
-from .stats import fit_problem, round_half_away, typed_frame
+from .stats import at_clinic_level, fit_problem, round_half_away, typed_frame
 
 # The funnel-plot method fixes these z values; they are not clinic settings.
 Z_998 = 3.09
@@ -171,16 +171,16 @@ def funnel(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
     Every clinic is fitted on its whole data in the period, then the rows are filtered to the
     therapists the scope shows (model_scope_therapists): one answer for a therapist, whoever looks.
     """
+    narrowed = at_clinic_level(con, "funnel", params, scope, settings, "model_scope_therapists",
+                               ["clinic", "therapist_id"])
+    if narrowed is not None:
+        return typed_frame(narrowed, FUNNEL_COLUMNS)
     period = {"start": params["start"], "end": params["end"]}
-    whole = Scope(clinics=scope.clinics, peers=())
-    rows = queries.run_input(con, "model_funnel_clients", period, whole, settings)
+    rows = queries.run_input(con, "model_funnel_clients", period, scope, settings)
     if rows.empty:
         return typed_frame(pd.DataFrame(), FUNNEL_COLUMNS)
     parts = [clinic_funnel(part, int(settings["min_clients"])) for _, part in rows.groupby("clinic", sort=True)]
     out = pd.concat(parts, ignore_index=True)
-    if scope != whole:
-        shown = queries.run_input(con, "model_scope_therapists", period, scope, settings)
-        out = out.merge(shown, on=["clinic", "therapist_id"], how="inner")
     for column in ("mean_srs", "relative", "adjusted_mean", "overall_mean", "lower_95", "upper_95", "lower_998",
                    "upper_998"):
         out[column] = round_half_away(out[column], 2)

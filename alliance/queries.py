@@ -444,6 +444,7 @@ def run(
 # so a first visit finds them in the model cache beside the build.
 WARM_UP = (
     ("caseload_flags", {}),
+    ("funnel", {}),
     ("early_alliance_outcome", {"group": "clinic"}),
     ("therapist_effects", {"adjust": "none"}),
     ("therapist_icc", {"adjust": "none"}),

@@ -54,6 +54,26 @@ def _empty(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
+def whole_clinics(scope: Scope) -> Scope:
+    """The scope a per-clinic model is fitted in: the viewer's clinics whole, every site and therapist."""
+    return Scope(clinics=scope.clinics, peers=())
+
+
+def at_clinic_level(con, name: str, params: dict, scope: Scope, settings: dict, shown: str,
+                    keys: list[str]) -> pd.DataFrame | None:
+    """A per-clinic model's rows for a scope narrower than whole clinics: the model run (and cached) for
+    the whole clinics, then filtered to the rows of the input query `shown` in the viewer's scope,
+    matched on `keys`. So a client's or therapist's figures are one answer whoever looks and whatever
+    site or therapist filter is set. None when the scope is whole clinics already: compute there."""
+    whole = whole_clinics(scope)
+    if scope == whole:
+        return None
+    period = {"start": params.get("start"), "end": params.get("end")}
+    rows = queries.run(con, name, params, whole, settings)
+    visible = queries.run_input(con, shown, period, scope, settings)
+    return rows.merge(visible[keys].drop_duplicates(), on=keys, how="inner").reset_index(drop=True)
+
+
 def round_half_away(values, digits: int = 2):
     """Rounded as DuckDB's round() does in the SQL figures (a half goes away from zero: 33.125 to
     33.13), not to the even neighbour as numpy does, so that one value reads the same in every figure."""
@@ -442,7 +462,8 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
 
         ORS = b0 + b1 intake + (b2 + b3 intake) ln(1 + sessions since intake) + client + noise,
 
-    fitted per clinic by REML with a random intercept per client ("sessions since intake" is the
+    fitted per clinic by REML with a random intercept per client, on the clinic's whole data whatever
+    site or therapist the scope narrows to (at_clinic_level) ("sessions since intake" is the
     session_number difference to the client's first ORS in the period). The expected ORS of a
     client is the model's value for their intake ORS at their latest ORS's session; the lower
     band is the expected value plus the 25th percentile of the clinic's residuals (observed minus
@@ -455,6 +476,10 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     no model: "few_clients", "response_not_converged"), note (the status in English).
     A clinic needs at least `min_clients` clients with 2 or more ORS for its model.
     """
+    narrowed = at_clinic_level(con, "treatment_response", params, scope, settings, "model_scope_clients",
+                               ["clinic", "client_id"])
+    if narrowed is not None:
+        return typed_frame(narrowed, TREATMENT_RESPONSE_COLUMNS)
     period = {"start": params["start"], "end": params["end"]}
     latest = queries.run_input(con, "model_ors_clients", period, scope, settings)  # in clinic, client order
     if latest.empty:
