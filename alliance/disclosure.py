@@ -30,6 +30,7 @@ passes as cells.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,13 +92,81 @@ class Suppression:
         return cls(count, peers, parts, keep_all)
 
 
-def suppress(frame: pd.DataFrame, rule: Suppression, below: int, everything: bool = False) -> pd.DataFrame:
+# --------------------------------------------------------------------------- periods of whole months
+#
+# A figure that draws on peer clinics counts whole calendar months. Otherwise two periods a day
+# apart differ by one day's sessions, and a viewer who compares them can read one session of
+# another clinic from the difference. Two periods of whole months differ by whole months: by a
+# run of months at the start or the end of one period, or one of each (nested, overlapping or
+# apart alike). So a cell is also hidden when such a run could rest on 1 to suppress_below - 1 peer
+# clients: when, counting months from the period's start, the first month in which the cell has
+# any peer clients has fewer than suppress_below of them; or likewise counting from its end
+# (edge_hidden). A longer run only adds clients, so then every run at either end of a shown period
+# rests on no peer clients or on at least suppress_below, and so does what any two periods differ by.
+
+
+def month_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The period widened to whole calendar months: a start to the first of its month, an end to the
+    last day of its month (an open end stays open)."""
+    if start is not None:
+        start = start.replace(day=1)
+    if end is not None:
+        following = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        end = following - dt.timedelta(days=1)
+    return start, end
+
+
+def months_of(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Each calendar month of a period, as (first day, last day), in order."""
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        first, last = month_period(day, day)
+        months.append((first, last))
+        day = last + dt.timedelta(days=1)
+    return months
+
+
+def edge_hidden(frame: pd.DataFrame, months: list[tuple[dt.date, dt.date]], rows_for, rule: Suppression,
+                below: int) -> np.ndarray:
+    """The rows of `frame` (a figure over whole `months`) to hide because a run of months at the
+    period's start or end rests on 1 to below - 1 peer clients. `rows_for(first, last)` gives the same
+    figure over one month. Months are read from each end only until every cell with peer clients
+    has met its first month with any: usually a few."""
+    hidden = np.zeros(len(frame), dtype=bool)
+    if not len(frame) or below <= 1 or len(months) < 2 or "month" in rule.keep:
+        # A cell that is one calendar month (alliance_trend's) is the same in every period that holds it.
+        return hidden
+    keys = _keys(frame, rule.keep)
+    total = pd.to_numeric(frame[rule.count], errors="coerce").astype(float)
+    with_peers = (_peers(frame, rule, total, everything=False) > 0).fillna(False).to_numpy(dtype=bool)
+    small: set = set()
+    for order in (months, months[::-1]):
+        pending = set(keys[with_peers])
+        for first, last in order:
+            if not pending:
+                break
+            month = rows_for(first, last)
+            if not len(month):
+                continue
+            counts = pd.to_numeric(month[rule.count], errors="coerce").astype(float)
+            peers = _peers(month, rule, counts, everything=False).fillna(0).to_numpy(dtype=float)
+            met = pd.Series(peers, index=_keys(month, rule.keep))
+            met = met[(met > 0) & met.index.isin(list(pending))]
+            small.update(met.index[met < below])
+            pending.difference_update(met.index)
+    hidden[np.isin(keys, list(small))] = True
+    return hidden
+
+
+def suppress(frame: pd.DataFrame, rule: Suppression, below: int, everything: bool = False,
+             also: np.ndarray | None = None) -> pd.DataFrame:
     """The rows with sensitive cells hidden (primary) and their partners where needed (secondary).
 
     `everything` False (on screen): a cell is sensitive when 1 to below-1 of its clients are
     peers' (column `rule.peers`; without one, all are). True (exports): when it has fewer than
     `below` clients. Adds a boolean column `suppressed`; columns in `rule.keep` stay, every other
-    column of a hidden row becomes empty (NA). `below` <= 1 hides nothing.
+    column of a hidden row becomes empty (NA). `below` <= 1 hides nothing. `also` marks rows to hide
+    besides the sensitive ones (edge_hidden), before the secondary suppression.
     """
     missing = [c for c in rule.columns if c not in frame.columns]
     if missing:
@@ -109,6 +178,8 @@ def suppress(frame: pd.DataFrame, rule: Suppression, below: int, everything: boo
         hidden = (counts < below).fillna(False).to_numpy(dtype=bool)
     else:
         hidden = ((peers > 0) & (peers < below)).fillna(False).to_numpy(dtype=bool)
+    if also is not None and below > 1:
+        hidden = hidden | also
     if hidden.any() and len(out) > 1:
         hidden = _secondary(out, counts, peers, hidden, rule.within)
     out[SUPPRESSED] = hidden

@@ -29,7 +29,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from .disclosure import SUPPRESSED, Suppression, suppress
+from .disclosure import SUPPRESSED, Suppression, edge_hidden, month_period, months_of, suppress
 from .scope import EVERYTHING, Scope
 from .settings import DEFAULTS
 
@@ -393,19 +393,27 @@ def _execute(con, name, params, scope, settings, fetch, internal=False, export=F
     query = get(name, internal)
     values = _resolve_params(query, params or {})
     effective, suppressed = scope_for(query, values, scope)
-    if isinstance(query, PythonQuery):
-        if query.level.kind == "group":
-            # Which clinics are the viewer's own, for the model's count of peer clients (None: all).
-            values = {**values, "own_clinics": None if scope.clinics is None else tuple(sorted(scope.clinics))}
-        frame = _run_python(con, query, values, effective, settings)
-    elif query.suppression is not None:
-        frame = _fetch_sql(con, query, effective, _bindings(query, values, effective, scope, settings),
-                           lambda cur: cur.df())
-    else:
+    if isinstance(query, PythonQuery) and query.level.kind == "group":
+        # Which clinics are the viewer's own, for the model's count of peer clients (None: all).
+        values = {**values, "own_clinics": None if scope.clinics is None else tuple(sorted(scope.clinics))}
+    if not isinstance(query, PythonQuery) and query.suppression is None:
         return _fetch_sql(con, query, effective, _bindings(query, values, effective, scope, settings), fetch)
+
+    def rows(period: dict, keep: bool = True) -> pd.DataFrame:
+        if isinstance(query, PythonQuery):
+            if not keep:  # a single month read for edge_hidden: not worth a place in the model cache
+                return query.compute(con, {**values, **period}, effective, {**DEFAULTS, **(settings or {})})
+            return _run_python(con, query, {**values, **period}, effective, settings)
+        return _fetch_sql(con, query, effective, _bindings(query, {**values, **period}, effective, scope, settings),
+                          lambda cur: cur.df())
+
     below = int({**DEFAULTS, **(settings or {})}["suppress_below"])
     if suppressed:
-        frame = suppress(frame, query.suppression, below)
+        frame, months = _whole_months(con, values, rows)
+        frame = suppress(frame, query.suppression, below, also=edge_hidden(
+            frame, months, lambda a, b: rows({"start": a, "end": b}, keep=False), query.suppression, below))
+    else:
+        frame = rows({})
     if export and query.suppression is not None:
         # An export leaves the dashboard: every cell of fewer than `below` clients is hidden,
         # whoever's clients they are and whoever exports (admins too), on top of the screen's rule.
@@ -417,6 +425,22 @@ def _execute(con, name, params, scope, settings, fetch, internal=False, export=F
         # Columns named with a leading underscore only serve the suppression (parent, peer clients).
         frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
     return fetch(_PythonResult(frame))
+
+
+def _whole_months(con, values: dict, rows: Callable[[dict], pd.DataFrame]) -> tuple[pd.DataFrame, list]:
+    """A figure drawing on peer clinics over whole calendar months (disclosure.month_period), and the
+    months it covers (open ends: to the data's first and last month), for edge_hidden."""
+    if "start" not in values and "end" not in values:
+        return rows({}), []
+    start, end = month_period(values.get("start"), values.get("end"))
+    frame = rows({"start": start, "end": end})
+    if start is None or end is None:
+        span = run(con, "data_span")
+        if span.empty or pd.isna(span["first_date"].iloc[0]):
+            return frame, []
+        start = start or pd.Timestamp(span["first_date"].iloc[0]).date()
+        end = end or pd.Timestamp(span["last_date"].iloc[0]).date()
+    return frame, months_of(start, end) if start <= end else []
 
 
 def _fetch_sql(con, query: Query, scope: Scope, bindings: dict, fetch):

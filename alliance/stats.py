@@ -55,8 +55,9 @@ def _empty(columns: dict[str, str]) -> pd.DataFrame:
 
 
 def whole_clinics(scope: Scope) -> Scope:
-    """The scope a per-clinic model is fitted in: the viewer's clinics whole, every site and therapist."""
-    return Scope(clinics=scope.clinics, peers=())
+    """The scope a per-clinic model is fitted in: the viewer's clinics whole, every site and therapist
+    (the peer clinics, seen only as totals, play no part in a model of clients)."""
+    return Scope(clinics=scope.clinics, peers=scope.peers)
 
 
 def at_clinic_level(con, name: str, params: dict, scope: Scope, settings: dict, shown: str,

@@ -205,9 +205,9 @@ def test_ingest_computes_the_default_view_models_that_the_dashboard_then_reads(s
     assert "Models for the default view of 2 scopes computed ahead in" in r.stdout
     written = _cache_files(home)
     # Everything: each model, and treatment_response, which caseload_flags keeps too. The supervisor's clinics:
-    # the models not computed per clinic; the per-clinic ones (caseload_flags) are the whole store's rows, filtered.
+    # the models not computed per clinic; the per-clinic ones (caseload_flags, funnel) are the whole store's rows, filtered.
     per_clinic = [name for name, _ in queries.WARM_UP if queries.get(name).per_clinic]
-    assert per_clinic == ["caseload_flags"]
+    assert per_clinic == ["caseload_flags", "funnel"]
     assert len(written) == (len(queries.WARM_UP) + 1) + (len(queries.WARM_UP) - len(per_clinic))
     supervisor = access.load_access(home / "access.toml").entry("kari@clinic.no").scope()
     # The pages' own requests, through the dashboard's cache, find every model on disk: no file is written again.

@@ -49,10 +49,12 @@ TEXT = {
     "suppressed.cells.one": {"en": "{n} cell", "nb": "{n} celle"},
     "suppressed.cells.other": {"en": "{n} cells", "nb": "{n} celler"},
     "suppressed.note": {
-        "en": "Other clinics are shown only as totals: {cells} with fewer than {below} of their clients are hidden "
-              "(with one more where needed, so a hidden figure cannot be worked out from the rest).",
-        "nb": "Andre klinikker vises bare samlet: {cells} med færre enn {below} av deres klienter er skjult "
-              "(med én til der det trengs, så et skjult tall ikke kan regnes ut fra resten).",
+        "en": "Other clinics are shown only as totals over whole calendar months: {cells} with fewer than {below} "
+              "of their clients are hidden (with one more where needed, so a hidden figure cannot be worked out "
+              "from the rest or from another period).",
+        "nb": "Andre klinikker vises bare samlet over hele kalendermåneder: {cells} med færre enn {below} av deres "
+              "klienter er skjult (med én til der det trengs, så et skjult tall ikke kan regnes ut fra resten eller "
+              "fra en annen periode).",
     },
     "empty.what.figures": {"en": "the figures", "nb": "figurene"},
     "empty.what.overview": {"en": "the key figures and the monthly alliance trend",
