@@ -238,7 +238,7 @@ class PythonQuery:
 
 _PYTHON_QUERIES: dict[str, PythonQuery] = {}
 # Modules that register Python queries when imported.
-PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload", "alliance.funnel")
+PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload", "alliance.funnel", "alliance.outcome_model")
 # The code whose change must change every model's cache key (_code_version).
 MODEL_CODE_MODULES = (*PYTHON_QUERY_MODULES, "alliance.reml")
 

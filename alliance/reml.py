@@ -473,8 +473,8 @@ def _expit(x: float) -> float:
 def random_intercept_fit_sums(n, sx, sy, XtX, Xty, yty: float) -> dict:
     """REML fit of y = Xb + group intercept + noise, from its sufficient statistics (exact, any group sizes).
 
-    Returns beta, var_group, var_resid, converged and boundary (the group variance is estimated at
-    exactly zero). The residual variance is profiled out, which leaves one parameter, the ratio
+    Returns beta, var_group, var_resid, converged, boundary (the group variance is estimated at
+    exactly zero) and cov_beta (the covariance of beta at the estimated variances, (X'V^-1 X)^-1). The residual variance is profiled out, which leaves one parameter, the ratio
     lambda of the two variances. It is found robustly: y is centred (through the intercept, the
     first column, when it is one) and the columns of X scaled to unit root mean square; the
     profiled likelihood and its exact derivative are evaluated on a grid of ln(lambda) from -12 to
@@ -492,7 +492,7 @@ def random_intercept_fit_sums(n, sx, sy, XtX, Xty, yty: float) -> dict:
     XtX, Xty = np.asarray(XtX, float), np.asarray(Xty, float)
     N, p = float(n.sum()), XtX.shape[0]
     failed = {"beta": np.full(p, np.nan), "var_resid": math.nan, "var_group": math.nan, "converged": False,
-              "boundary": False}
+              "boundary": False, "cov_beta": np.full((p, p), np.nan)}
     if N <= p:
         return failed
     # Centre y on its mean through the intercept column (column sums equal to the group sizes).
@@ -556,13 +556,15 @@ def random_intercept_fit_sums(n, sx, sy, XtX, Xty, yty: float) -> dict:
         elif not (np.isfinite(slope) and slope == 0):
             converged = False
     ratio = 0.0 if boundary else math.exp(log_ratio)
-    beta, _, q = solve(ratio)
+    beta, A, q = solve(ratio)
     var_resid = q / (N - p)
     beta = beta / d
     beta[0] += shift
     converged = converged and bool(np.isfinite(var_resid) and var_resid > 0)
+    # X' V^-1 X = A / var_resid in the scaled columns, so cov(beta) = var_resid A^-1, unscaled.
+    cov_beta = var_resid * np.linalg.inv(A) / np.outer(d, d) if converged else np.full((p, p), np.nan)
     return {"beta": beta, "var_resid": var_resid, "var_group": ratio * var_resid, "converged": converged,
-            "boundary": boundary}
+            "boundary": boundary, "cov_beta": cov_beta}
 
 
 def full_rank(XtX, tol: float = 1e-10) -> bool:

@@ -106,4 +106,26 @@ for group, note in zip(early["group"], early["note"]):
     if isinstance(note, str) and note:
         st.text(t("clinics.early.note", group=group, note=note))  # the model's own words: plain text
 
+st.subheader(t("clinics.model.title"))
+model = snapshot.query("alliance_outcome_model", **period)
+if len(model):
+    def interval(row, name: str) -> str:
+        if not all(isinstance(row[c], float) and row[c] == row[c] for c in (name, f"{name}_low", f"{name}_high")):
+            return "–"
+        return t("clinics.model.value", value=i18n.number(row[name], 2), low=i18n.number(row[f"{name}_low"], 2),
+                 high=i18n.number(row[f"{name}_high"], 2))
+
+    shown = model.apply(lambda row: {
+        t("clinics.model.sector"): t(f"sector.{row['group']}") if row["group"] in ("public", "private") else row["group"],
+        t("clinics.model.clients"): "–" if row.get("suppressed") else i18n.integer(row["n_clients"]),
+        t("clinics.model.therapists"): "–" if row.get("suppressed") else i18n.integer(row["n_therapists"]),
+        t("clinics.model.within"): interval(row, "within"),
+        t("clinics.model.between"): interval(row, "between"),
+        t("clinics.model.r"): interval(row, "r"),
+    }, axis=1, result_type="expand")
+    st.dataframe(shown, hide_index=True, key="clinics_model")
+    for status in sorted(set(model["status"].dropna()) - {"fitted", ""}):
+        st.info(t(f"clinics.model.status.{status}"))
+st.caption(t("clinics.model.read"))
+
 clinic_pack_download(options["clinic"], key="clinics_pack", page="clinics")  # one PDF: a clinic against the others

@@ -173,3 +173,29 @@ def test_clinics_in_the_browser_charts_filter_language_and_link(browser, streaml
         other.screenshot(path=screenshots / "clinics_nb.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_within_and_between_therapist_effects_stand_beside_the_simple_r(monkeypatch, sample_home, missing_exports):
+    import re
+
+    from alliance import queries
+
+    at = open_clinics(monkeypatch, sample_home, missing_exports)
+    [table] = [d.value for d in at.dataframe if "Within therapists (95% interval)" in d.value.columns]
+    assert list(table.columns) == ["Sector", "Clients", "Therapists", "Within therapists (95% interval)",
+                                   "Between therapists (95% interval)", "Simple r (95% interval)"]
+    assert list(table["Sector"]) == ["private", "public"]
+    con = store.open_reader(sample_home)
+    try:
+        model = queries.run(con, "alliance_outcome_model").set_index("group")
+    finally:
+        con.close()
+    public = table.set_index("Sector").loc["public"]
+    low, high = model.loc["public", "within_low"], model.loc["public", "within_high"]
+    assert public["Within therapists (95% interval)"] == f"{model.loc['public', 'within']:.2f} ({low:.2f} to {high:.2f})"
+    assert re.fullmatch(r"0\.\d\d \(0\.\d\d to 0\.\d\d\)", public["Simple r (95% interval)"])
+    assert "Baldwin, Wampold & Imel 2007" in texts(at)
+    at.selectbox(key="f_lang").set_value("nb").run()
+    [table] = [d.value for d in at.dataframe if "Innen terapeut (95 % intervall)" in d.value.columns]
+    assert list(table["Sektor"]) == ["privat", "offentlig"]
+    assert " til " in table["Innen terapeut (95 % intervall)"].iloc[0] and "," in table["Enkel r (95 % intervall)"].iloc[0]

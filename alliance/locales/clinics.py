@@ -68,6 +68,42 @@ TEXT = {
               "slutter etter én eller to timer har ingen tidlig allianse og faller ut av figuren; en korrelasjon "
               "viser ikke at alliansen forårsaker endringen."},
     "clinics.early.note": {"en": "{group}: {note}", "nb": "{group}: {note}"},
+    "clinics.model.title": {"en": "Whose alliance goes with outcome: the client's or the therapist's",
+                            "nb": "Hvem sin allianse henger sammen med utfallet: klientens eller terapeutens"},
+    "clinics.model.read": {
+        "en": "A multilevel model of each client's last ORS on their intake ORS and their early alliance, split in "
+              "two (Baldwin, Wampold & Imel 2007): within, the ORS points a client ends higher for each SRS point "
+              "their early alliance lies above their therapist's other clients'; between, the ORS points for each "
+              "SRS point a therapist's clients on average lie above the other therapists'. Each with its 95% "
+              "interval, beside the simple correlation of early alliance and last ORS. Research finds the "
+              "therapist's part carries most of the association. Noisy: the between effect rests on the number of "
+              "therapists, not clients, and with few therapists its interval is too narrow; case mix beyond the "
+              "intake ORS is not allowed for, and neither effect shows that the alliance causes the outcome.",
+        "nb": "En flernivåmodell av hver klients siste ORS ut fra ORS ved inntak og den tidlige alliansen, delt i to "
+              "(Baldwin, Wampold & Imel 2007): innen, hvor mange ORS-poeng høyere en klient ender for hvert "
+              "SRS-poeng den tidlige alliansen ligger over terapeutens andre klienters; mellom, ORS-poengene for "
+              "hvert SRS-poeng en terapeuts klienter i gjennomsnitt ligger over de andre terapeutenes. Begge med "
+              "95 % intervall, ved siden av den enkle korrelasjonen mellom tidlig allianse og siste ORS. Forskningen "
+              "finner at terapeutens del bærer det meste av sammenhengen. Usikkerhet: mellom-effekten hviler på "
+              "antall terapeuter, ikke klienter, og med få terapeuter er intervallet for smalt; "
+              "klientsammensetning utover ORS ved inntak er ikke justert for, og ingen av effektene viser at "
+              "alliansen forårsaker utfallet."},
+    "clinics.model.sector": {"en": "Sector", "nb": "Sektor"},
+    "clinics.model.clients": {"en": "Clients", "nb": "Klienter"},
+    "clinics.model.therapists": {"en": "Therapists", "nb": "Terapeuter"},
+    "clinics.model.within": {"en": "Within therapists (95% interval)", "nb": "Innen terapeut (95 % intervall)"},
+    "clinics.model.between": {"en": "Between therapists (95% interval)", "nb": "Mellom terapeuter (95 % intervall)"},
+    "clinics.model.r": {"en": "Simple r (95% interval)", "nb": "Enkel r (95 % intervall)"},
+    "clinics.model.value": {"en": "{value} ({low} to {high})", "nb": "{value} ({low} til {high})"},
+    "clinics.model.status.few_therapists": {
+        "en": "Fewer than 3 therapists in this selection: the between-therapist effect cannot be estimated.",
+        "nb": "Færre enn 3 terapeuter i dette utvalget: effekten mellom terapeuter kan ikke anslås."},
+    "clinics.model.status.few_clients": {
+        "en": "Too few clients with an early alliance and two ORS for the model.",
+        "nb": "For få klienter med tidlig allianse og to ORS til modellen."},
+    "clinics.model.status.not_converged": {
+        "en": "The model did not converge for this selection.",
+        "nb": "Modellen konvergerte ikke for dette utvalget."},
     # Charts
     "chart.dev.empty": {"en": "No rated sessions at these session numbers in this period.",
                         "nb": "Ingen utfylte timer med disse timenumrene i perioden."},

@@ -384,13 +384,27 @@ TEXT = {
                 '**Early alliance and outcome.** Per sector or clinic, the correlation between early alliance (the '
                 'mean SRS of the first {early_sessions} rated sessions) and the change in ORS, with a 95 % interval '
                 '(Fisher 1921). Research finds about r = .28; a correlation does not show that the alliance causes '
-                'the improvement, and clients who stop early drop out of it.'
+                'the improvement, and clients who stop early drop out of it.\n\n**Whose alliance goes with '
+                "outcome.** A correlation over clients mixes the client's part and the therapist's part. A "
+                "multilevel model (Baldwin, Wampold & Imel 2007; Falkenström et al. 2013) takes each client's last "
+                "ORS on their intake ORS, their early alliance minus their therapist's mean (within) and their "
+                "therapist's mean (between), with a random intercept per therapist and each sector's own effects. "
+                'Both effects are shown in ORS points per SRS point with 95 % Wald intervals, beside the simple r. '
+                'The between effect rests on the number of therapists: with few, its interval is too narrow. Case '
+                'mix beyond the intake ORS is not allowed for, and neither effect shows cause.'
         ),
         'nb': (
                 '**Tidlig allianse og utfall.** Per sektor eller klinikk, korrelasjonen mellom tidlig allianse '
                 '(gjennomsnittlig SRS i de {early_sessions} første utfylte timene) og endringen i ORS, med et 95 '
                 '%-intervall (Fisher 1921). Forskningen finner omtrent r = 0,28; en korrelasjon viser ikke at '
-                'alliansen forårsaker bedringen, og klienter som slutter tidlig, faller ut.'
+                'alliansen forårsaker bedringen, og klienter som slutter tidlig, faller ut.\n\n**Hvem sin '
+                'allianse henger sammen med utfallet.** En korrelasjon over klienter blander klientens del og '
+                'terapeutens del. En flernivåmodell (Baldwin, Wampold & Imel 2007; Falkenström mfl. 2013) forklarer '
+                'hver klients siste ORS med ORS ved inntak, klientens tidlige allianse minus terapeutens gjennomsnitt '
+                '(innen) og terapeutens gjennomsnitt (mellom), med et tilfeldig konstantledd per terapeut og egne '
+                'effekter per sektor. Begge effektene vises i ORS-poeng per SRS-poeng med 95 % Wald-intervaller, ved '
+                'siden av den enkle r. Mellom-effekten hviler på antall terapeuter: med få er intervallet for smalt. '
+                'Klientsammensetning utover ORS ved inntak er ikke justert for, og ingen av effektene viser årsak.'
         ),
     },
     'methods.flags.title': {
@@ -631,10 +645,14 @@ REFERENCES = (
     "Finch, A. E., Lambert, M. J., & Schaalje, B. G. (2001). Psychotherapy quality control: The statistical "
     "generation of expected recovery curves for integration into an early warning system. *Clinical Psychology & "
     "Psychotherapy, 8*(4), 231–242.",
+    "Falkenström, F., Granström, F., & Holmqvist, R. (2013). Therapeutic alliance predicts symptomatic improvement "
+    "session by session. *Journal of Counseling Psychology, 60*(3), 317–328.",
     "Fisher, R. A. (1921). On the \"probable error\" of a coefficient of correlation deduced from a small sample. "
     "*Metron, 1*, 3–32.",
     "Flückiger, C., Del Re, A. C., Wampold, B. E., & Horvath, A. O. (2018). The alliance in adult psychotherapy: "
     "A meta-analytic synthesis. *Psychotherapy, 55*(4), 316–340.",
+    "Goldstein, H., & Healy, M. J. R. (1995). The graphical presentation of a collection of means. *Journal of the "
+    "Royal Statistical Society: Series A, 158*(1), 175–177.",
     "Hatcher, R. L., & Gillaspy, J. A. (2006). Development and validation of a revised short version of the "
     "Working Alliance Inventory. *Psychotherapy Research, 16*(1), 12–25.",
     "Lambert, M. J., Whipple, J. L., Bishop, M. J., Vermeersch, D. A., Gray, G. V., & Finch, A. E. (2002). "
@@ -653,4 +671,6 @@ REFERENCES = (
     "Health and Mental Health Services Research, 44*(5), 598–613.",
     "Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater reliability. "
     "*Psychological Bulletin, 86*(2), 420–428.",
+    "Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance. *Statistics in Medicine, "
+    "24*(8), 1185–1202.",
 )

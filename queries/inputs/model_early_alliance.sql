@@ -7,12 +7,15 @@
 -- period, so a window that starts mid-treatment does not pass later sessions off as early ones.
 -- First and last ORS are the client's earliest and latest ORS total in the period, as in
 -- client_outcomes. Order within a client: session_number, session_date, session_id, which
--- attended_seq numbers. sector is that of the client's latest attended session in the period.
+-- attended_seq numbers. sector is that of the client's latest attended session in the period;
+-- early_therapist the therapist of the client's first rated session in the period (who formed
+-- the early alliance), for the multilevel model of alliance and outcome.
 -- One pass over the period's sessions, one row per client.
 WITH per_client AS (
     SELECT
         clinic, client_id,
         arg_max(sector, attended_seq) AS sector,
+        arg_min(therapist_id, attended_seq) FILTER (WHERE is_rated) AS early_therapist,
         count(*) FILTER (WHERE is_rated) AS n_rated,
         count(*) FILTER (WHERE rated_seq <= $early_sessions) AS n_early,
         avg(CAST(srs_total AS DOUBLE)) FILTER (WHERE rated_seq <= $early_sessions) AS early_alliance,
@@ -24,7 +27,7 @@ WITH per_client AS (
       AND ($end IS NULL OR session_date <= $end)
     GROUP BY clinic, client_id
 )
-SELECT clinic, client_id, sector, n_rated,
+SELECT clinic, client_id, sector, early_therapist, n_rated,
        CASE WHEN n_early = $early_sessions THEN early_alliance END AS early_alliance,
        n_ors, first_ors, last_ors
 FROM per_client
