@@ -409,6 +409,7 @@ class NestedFit:
         k = 1.0 / (1.0 + rho[0] * s)
         self.blup = rho[0] * k * sum_wr * self._scale
         self.pev = (rho[0] * ve_s * k) * scale2 + k * k * self.beta_cov[0, 0]
+        self.pev_effect = (rho[0] * ve_s * k) * scale2  # of the therapist's effect alone: Var(u | data)
         return self
 
     def icc_interval(self) -> tuple[float, float]:

@@ -21,6 +21,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ors_rci", 5, "Reliable change on the ORS: a change of at least this many points counts as improvement or deterioration."),
     Setting("early_sessions", 3, "Early alliance is the mean SRS total of the client's first this-many rated sessions."),
     Setting("min_clients", 5, "Therapists or groups with fewer clients than this are shown as too few to compare."),
+    Setting("min_reliability", 0.7, "A therapist's model estimate is compared with the others only when its reliability, the therapist variance over itself plus the client and session variance averaged over the therapist's clients, is at least this."),
     Setting("suppress_below", 5, "Figures that include clinics other than the viewer's own, and every export, hide cells of fewer clients than this, and one more cell where needed so that a hidden one cannot be worked out from the totals."),
     Setting("audit_retention_days", 365, "The audit trail keeps each event this many days; older events are deleted, a month's file at a time."),
 )

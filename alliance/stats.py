@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 from threadpoolctl import threadpool_limits
 
 from . import queries
@@ -201,13 +202,33 @@ def fit_problem(fit: NestedFit, n_therapists: int, ss_within: float) -> str:
 THERAPIST_EFFECTS_COLUMNS = {
     "clinic": "str", "therapist_id": "str", "n_clients": "int64", "n_rated": "int64",
     "raw_mean": "float64", "estimate": "float64", "ci_low": "float64", "ci_high": "float64",
-    "too_few": "bool", "rank": "Int64", "converged": "bool", "adjusted": "bool", "status": "str", "note": "str",
+    "too_few": "bool", "rank": "Int64", "reliability": "float64", "p_above": "float64", "converged": "bool",
+    "adjusted": "bool", "status": "str", "note": "str",
 }
+
+
+def reliability(var_therapist: float, var_client: float, var_session: float, clients, sessions_per_client):
+    """How reliable a therapist's mean is with k clients of m rated sessions each (Spearman-Brown at the
+    client level, as ACORN uses): var_t / (var_t + (var_c + var_e / m) / k)."""
+    clients, m = np.asarray(clients, float), np.asarray(sessions_per_client, float)
+    noise = (var_client + var_session / m) / clients
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(var_therapist > 0, var_therapist / (var_therapist + noise), 0.0)
+
+
+def clients_for_reliability(target: float, var_therapist: float, var_client: float, var_session: float,
+                            sessions_per_client: float) -> float:
+    """The fewest clients (of m rated sessions each) that give a therapist's mean the target reliability;
+    NaN when the therapists do not differ (no caseload is enough)."""
+    if not var_therapist > 0 or not 0 < target < 1:
+        return math.nan
+    return float(math.ceil(target / (1 - target) * (var_client + var_session / sessions_per_client) / var_therapist
+                           - 1e-9))
 
 
 @python_query(
     "therapist_effects",
-    "Each therapist's alliance level from a random-intercept model, shrunk towards the mean, with a 95 % interval and a rank.",
+    "Each therapist's alliance level from a random-intercept model, shrunk towards the mean, with a 95 % interval, its reliability and the probability that it lies above the average.",
     params=(*_PERIOD, Param("adjust", "choice", ("none", "intake_ors"), "none")),
     suppress="n_clients within clinic keep clinic, therapist_id",  # for exports (alliance/disclosure.py)
 )
@@ -225,15 +246,21 @@ def therapist_effects(con, params: dict, scope: Scope, settings: dict) -> pd.Dat
     estimate: the model's overall mean plus the therapist's BLUP, i.e. the expected session score
     of an average client of this therapist; with adjust=intake_ors, of a client with the average
     intake ORS); ci_low, ci_high (95 %, from the prediction error variance of the random effect
-    plus that of the overall mean); too_few (fewer clients than the `min_clients` setting: shown,
-    not ranked); rank (1 = highest estimate among the therapists not too_few; ties by clinic and
-    therapist_id); converged; adjusted; status (a MODEL_STATUS code: "fitted", "boundary" when the
+    plus that of the overall mean); reliability (var_t / (var_t + (var_c + var_e / m) / k) for the
+    therapist's k clients of m rated sessions on average: how much of the spread of such means is
+    the therapists' own); too_few (a reliability below the `min_reliability` setting, 0.7 by
+    default, as in ACORN, or fewer clients than `min_clients`, a floor because the reliability rests
+    on estimated variances): shown, not compared; p_above (the probability that the therapist's own level lies above the average,
+    Phi(BLUP / sqrt(Var(u | data))), for the therapists not too_few: what to read instead of a rank
+    (Goldstein & Spiegelhalter 1996)); rank (1 = highest estimate among the therapists not too_few;
+    ties by clinic and therapist_id; kept for the command line, not shown); converged; adjusted; status (a MODEL_STATUS code: "fitted", "boundary" when the
     therapist variance is estimated at exactly zero, or why the estimates are empty); note (the
     status in English, and what was left out). When the model cannot be fitted the plain means
     are still given.
 
-    adjust=intake_ors adds the client's first ORS total in the period as a fixed covariate
-    (case mix); clients without an ORS in the period are then left out.
+    adjust=intake_ors adds the client's first ORS total in their whole history up to the period's
+    end as a fixed covariate (case mix); clients without one are then left out. The session term is
+    ln(min(session_number, 8)): the rise over the first sessions, flat from session 8 on.
     """
     rows, fit, note, status = _therapist_model(con, params, scope, settings)
     if rows.empty:
@@ -248,12 +275,22 @@ def therapist_effects(con, params: dict, scope: Scope, settings: dict) -> pd.Dat
     per["converged"] = bool(fit is not None and fit.converged)
     per["status"] = status
     per["note"] = note
+    per["reliability"] = per["p_above"] = np.nan
     if fit is not None and fit.converged:
-        estimate = fit.beta[0] + fit.blup[per.index.to_numpy()]
-        half = Z_95 * np.sqrt(fit.pev[per.index.to_numpy()])
+        index = per.index.to_numpy()
+        estimate = fit.beta[0] + fit.blup[index]
+        half = Z_95 * np.sqrt(fit.pev[index])
         per["estimate"] = np.round(estimate, 2)
         per["ci_low"] = np.round(estimate - half, 2)
         per["ci_high"] = np.round(estimate + half, 2)
+        per["reliability"] = reliability(fit.var_therapist, fit.var_client, fit.var_session, per["n_clients"],
+                                         per["n_rated"] / per["n_clients"])
+        # The reliability rests on estimated variances, themselves uncertain: min_clients stays a floor.
+        per["too_few"] = per["too_few"] | (per["reliability"] < settings["min_reliability"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            above = norm.cdf(fit.blup[index] / np.sqrt(fit.pev_effect[index]))
+        per["p_above"] = np.where(per["too_few"] | ~np.isfinite(above), np.nan, np.round(above, 3))
+        per["reliability"] = per["reliability"].round(3)  # judged above on the exact value
         ranked = per[~per["too_few"]].sort_values(["estimate", "clinic", "therapist_id"],
                                                   ascending=[False, True, True])
         per["rank"] = pd.Series(np.arange(1, len(ranked) + 1), index=ranked.index).reindex(per.index).astype("Int64")
@@ -268,6 +305,7 @@ THERAPIST_ICC_COLUMNS = {
     "n_therapists": "int64", "n_clients": "int64", "n_sessions": "int64",
     "therapist_var": "float64", "client_var": "float64", "session_var": "float64",
     "icc": "float64", "icc_ci_low": "float64", "icc_ci_high": "float64", "client_icc": "float64",
+    "reliable_clients": "float64", "sessions_per_client": "float64",
     "converged": "bool", "method": "str", "adjusted": "bool", "statement": "str", "status": "str", "note": "str",
 }
 
@@ -289,7 +327,9 @@ def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFra
     with few therapists it is too narrow, treat it as a rough guide); client_icc (client_var over
     the total: the share between clients of the same therapist); converged; method (the optimiser
     that gave the fit, "REML, <scipy method>"); adjusted; statement (one plain sentence); status
-    (as in therapist_effects); note. An empty scope gives no row; too little data gives a row with
+    (as in therapist_effects); reliable_clients (the fewest clients, of sessions_per_client rated
+    sessions each, the model's average, that give a therapist's mean the `min_reliability`; empty
+    when the therapist variance is zero); note. An empty scope gives no row; too little data gives a row with
     converged false, empty shares, and its status and note.
     """
     rows, fit, note, status = _therapist_model(con, params, scope, settings)
@@ -301,6 +341,7 @@ def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFra
         "converged": False, "method": "", "status": status, "note": note, "statement": "",
         "therapist_var": np.nan, "client_var": np.nan, "session_var": np.nan,
         "icc": np.nan, "icc_ci_low": np.nan, "icc_ci_high": np.nan, "client_icc": np.nan,
+        "reliable_clients": np.nan, "sessions_per_client": round(float(rows["n_rated"].sum()) / len(rows), 1),
     }
     if fit is None or not fit.converged:
         row["statement"] = "Too little data to say how much of the variation lies between therapists." \
@@ -321,6 +362,9 @@ def therapist_icc(con, params: dict, scope: Scope, settings: dict) -> pd.DataFra
         interval = f" (95% interval {100 * low:.1f}% to {100 * high:.1f}%)" if np.isfinite(low) else ""
         allowing = " and for intake ORS" if row["adjusted"] else ""
         case_mix = f" (allowing for the usual rise over the first sessions{allowing})"
+        row["reliable_clients"] = clients_for_reliability(
+            float(settings["min_reliability"]), fit.var_therapist, fit.var_client, fit.var_session,
+            float(rows["n_rated"].sum()) / len(rows))
         row["statement"] = (
             f"{share}{interval} of the variation in session alliance scores{case_mix} lies between therapists, "
             f"{100 * row['client_icc']:.1f}% between clients of the same therapist and "

@@ -69,10 +69,16 @@ if adjusted and len(effects):
     if len(missing):
         st.caption(t("therapists.effects.adjusted_note", n=i18n.integer(int(missing.iloc[0]))))
 st.caption(t("therapists.effects.caption"))
+icc = snapshot.query("therapist_icc", **period, adjust=adjust)
+if len(icc) and bool(icc["converged"].iloc[0]):
+    reliable = i18n.number(snapshot.setting("min_reliability"), 1)
+    needed = icc["reliable_clients"].iloc[0]
+    st.caption(t("therapists.reliable", reliability=reliable, k=i18n.integer(int(needed)),
+                 m=i18n.number(icc["sessions_per_client"].iloc[0], 0)) if needed == needed
+               else t("therapists.reliable_none", reliability=reliable))
 
 # --------------------------------------------------------------------------- therapist share (ICC)
 st.subheader(t("therapists.icc.heading"))
-icc = snapshot.query("therapist_icc", **period, adjust=adjust)
 row = icc.iloc[0] if len(icc) else None
 if row is None or not bool(row["converged"]) or row["icc"] != row["icc"]:
     st.info(t("therapists.icc.unavailable_reason", reason=t(f"model.status.{row['status']}"))
@@ -96,12 +102,13 @@ else:
 st.subheader(t("therapists.summary.heading"))
 summary = snapshot.query("therapist_summary", **period)
 table = summary.merge(funnel[["clinic", "therapist_id", "too_few"]], on=["clinic", "therapist_id"], how="left")
-table = table.merge(effects[["clinic", "therapist_id", "estimate", "rank"]], on=["clinic", "therapist_id"],
+table = table.merge(effects[["clinic", "therapist_id", "estimate", "p_above"]], on=["clinic", "therapist_id"],
                     how="left")
+table["p_above"] = 100 * table["p_above"]
 table["sector"] = [t(f"sector.{s}") if s in ("public", "private") else s for s in table["sector"]]
 table["too_few"] = table["too_few"].astype("boolean")
 columns = ["clinic", "therapist_id", "site", "sector", "n_clients", "n_sessions", "n_rated", "mean_srs", "pct_low",
-           "n_ruptures", "pct_repaired", "mean_discrepancy", "completion_rate", "estimate", "rank", "too_few"]
+           "n_ruptures", "pct_repaired", "mean_discrepancy", "completion_rate", "estimate", "p_above", "too_few"]
 names = {c: t(f"therapists.col.{'therapist' if c == 'therapist_id' else c}") for c in columns}
 number = st.column_config.NumberColumn
 st.dataframe(
@@ -114,6 +121,7 @@ st.dataframe(
         names["mean_discrepancy"]: number(format="%.2f"),
         names["completion_rate"]: number(format="%.1f"),
         names["estimate"]: number(format="%.2f"),
+        names["p_above"]: number(format="%.0f %%"),
     },
 )
 st.caption(t("therapists.summary.caption", n=len(table), cutoff=i18n.number(snapshot.setting("srs_cutoff"), 0)))

@@ -157,6 +157,7 @@ EFFECTS = pd.DataFrame({
     "ci_high": [36.4, 38.5, 38.7, 37.2],
     "too_few": [False, False, True, False],
     "rank": pd.array([3, 1, pd.NA, 2], dtype="Int64"),
+    "p_above": [0.04, 0.962, np.nan, 0.5],
     "converged": True, "adjusted": False, "note": "",
 })
 
@@ -165,11 +166,12 @@ def test_forest_orders_by_estimate_and_sets_too_few_apart_unranked():
     spec = plain(create_therapist_effects(EFFECTS, colors=SITE_COLORS))
     # Plotly draws the first category at the bottom: the unranked block, then the ranked from low to high.
     assert spec["layout"]["yaxis"]["categoryarray"] == ["HB-1", "FK-1", "HB-2", "FK-2"]
-    [few] = traces(spec, "too few clients (not ranked)")
+    [few] = traces(spec, "not reliable enough (not compared)")
     assert list(few["y"]) == ["HB-1"] and few["marker"]["line"]["color"] == NOT_JUDGED_COLOR
-    assert few["customdata"][0][5] == "too few clients: not judged"
+    assert few["customdata"][0][5] == "not reliable enough to compare"
     [oslo] = traces(spec, "Oslo")
-    assert oslo["customdata"][0][5] == "rank 1 of 3"
+    # Not a rank: the probability that the therapist lies above the average.
+    assert oslo["customdata"][0][5] == "96% probability of lying above the average"
     assert oslo["marker"]["color"] == SITE_COLORS["Oslo"]
 
 
@@ -185,7 +187,7 @@ def test_forest_draws_the_95_interval_around_each_estimate_with_n_in_the_hover()
 
 def test_forest_without_estimates_shows_the_plain_means_or_says_so():
     # The model could not be fitted: the plain means, hollow and grey, without intervals or ranks.
-    unfitted = EFFECTS.assign(estimate=np.nan, ci_low=np.nan, ci_high=np.nan, rank=pd.NA)
+    unfitted = EFFECTS.assign(estimate=np.nan, ci_low=np.nan, ci_high=np.nan, rank=pd.NA, p_above=np.nan)
     spec = plain(create_therapist_effects(unfitted))
     [means] = spec["data"]
     assert means["name"] == t("therapists.effects.plain_name") and "error_x" not in means
@@ -471,6 +473,7 @@ def test_per_therapist_charts_draw_the_extremes_of_a_region_and_say_so():
         "clinic": "Havbris DPS", "therapist_id": ids, "n_clients": 8, "n_rated": 40, "raw_mean": estimate,
         "estimate": estimate, "ci_low": estimate - 1, "ci_high": estimate + 1,
         "too_few": [i % 10 == 0 for i in range(n)], "rank": pd.array(range(1, n + 1), dtype="Int64"),
+        "p_above": np.linspace(0, 1, n),
         "converged": True, "adjusted": False, "note": "", "site": "Havbris DPS",
     })
     spec = plain(create_therapist_effects(effects))

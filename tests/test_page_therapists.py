@@ -78,7 +78,13 @@ def test_therapists_page_shows_funnel_estimates_share_and_table(monkeypatch, sam
     [table] = at.dataframe
     assert len(table.value) == 25
     assert {"Therapist", "Clients", "Rated sessions", "Mean SRS", "% low alliance", "Model estimate",
-            "Too few clients"} <= set(table.value.columns)
+            "Probability above average", "Too few clients"} <= set(table.value.columns)
+    assert "Rank" not in table.value.columns
+    p_above = table.value["Probability above average"]
+    assert p_above.notna().all() and p_above.between(0, 100).all()
+    # How many clients a reliable comparison takes, from the selection's own variances, in words.
+    assert re.search(r"reliable enough \(0\.7\): with the variation in this selection, that takes about \d+ clients "
+                     r"with \d+ rated sessions each", shown)
     assert "therapist_id" not in table.value.columns
 
 
@@ -125,7 +131,7 @@ def test_small_caseloads_are_drawn_apart_and_not_ranked(monkeypatch, sample_home
     [few] = [t for t in funnel["data"] if t["name"] == "too few clients (not judged)"]
     assert len(few["x"]) > 0 and few["marker"]["color"] == "rgba(0,0,0,0)"
     effects = chart(at, "therapists_effects")
-    assert any(t["name"] == "too few clients (not ranked)" for t in effects["data"])
+    assert any(t["name"] == "not reliable enough (not compared)" for t in effects["data"])
     assert "fewer than 30 clients" in texts(at)
 
 

@@ -17,6 +17,7 @@ from scipy import stats as scipy_stats
 
 from alliance import i18n, queries, store
 from alliance.scope import Scope
+from alliance.settings import DEFAULTS
 from alliance.stats import (EARLY_ALLIANCE_COLUMNS, THERAPIST_EFFECTS_COLUMNS, THERAPIST_ICC_COLUMNS,
                             TREATMENT_RESPONSE_COLUMNS, fisher_interval)
 from tests.exports import FEEDBACK_HEADER, SESSION_HEADER, feedback, session, write_csv
@@ -187,6 +188,73 @@ def test_nested_model_agrees_with_statsmodels_mixedlm(tmp_path):
     expected = {k: fit.fe_params.iloc[0] + v.iloc[0] for k, v in fit.random_effects.items()}
     got = dict(zip(effects["clinic"] + "\x1f" + effects["therapist_id"], effects["estimate"]))
     assert got == pytest.approx(expected, abs=0.03)
+
+
+def _seven_therapists(tmp_path):
+    """Seven therapists of 3 to 6 clients with real differences between them (therapist SD 1.5)."""
+    b = StoreBuilder()
+    rng = np.random.default_rng(11)
+    rows = []
+    for t in range(7):
+        te = rng.normal(0, 1.5)
+        for c in range(int(rng.integers(3, 7))):
+            ce = rng.normal(0, 2)
+            scores = [round(float(np.clip(33 + 2 * np.log(i + 1) + te + ce + rng.normal(0, 1), 0, 40)), 1)
+                      for i in range(int(rng.integers(1, 7)))]
+            b.client("Havbris DPS", f"T{t}", f"T{t}-K{c}", srs=scores)
+            rows += [(f"Havbris DPS\x1fT{t}", f"T{t}-K{c}", s, np.log(i + 1)) for i, s in enumerate(scores)]
+    frame = pd.DataFrame(rows, columns=["therapist", "client", "y", "log_session"])
+    frame["log_session"] -= frame["log_session"].mean()
+    return b.build(tmp_path), frame
+
+
+def test_reliability_and_the_probability_above_average_agree_with_mixedlm(tmp_path):
+    """ACORN's comparison: a therapist is compared only when their mean is reliable enough, and then as
+    the probability that their own level lies above the average (not a rank)."""
+    import statsmodels.formula.api as smf
+
+    from alliance.stats import clients_for_reliability, reliability
+
+    con, frame = _seven_therapists(tmp_path)
+    every = {"min_clients": 1, "min_reliability": 0.0}
+    effects = run(con, "therapist_effects", settings=every).set_index("therapist_id")
+    icc = run(con, "therapist_icc").iloc[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = smf.mixedlm("y ~ log_session", frame, groups="therapist", vc_formula={"client": "0 + C(client)"},
+                          re_formula="1").fit(method=["powell", "lbfgs"], reml=True)
+    for key, effect in fit.random_effects.items():
+        therapist = key.split("\x1f")[1]
+        variance = float(fit.random_effects_cov[key].iloc[0, 0])
+        want = scipy_stats.norm.cdf(effect.iloc[0] / np.sqrt(variance))
+        assert effects.loc[therapist, "p_above"] == pytest.approx(want, abs=0.03), therapist
+    # The reliability from the fitted variances, by hand.
+    m = effects["n_rated"] / effects["n_clients"]
+    by_hand = icc["therapist_var"] / (icc["therapist_var"] + (icc["client_var"] + icc["session_var"] / m)
+                                      / effects["n_clients"])
+    np.testing.assert_allclose(effects["reliability"], by_hand, atol=2e-3)
+    # The fewest clients for 0.7 at the model's sessions per client: that many reach it, one fewer does not.
+    k = icc["reliable_clients"]
+    variances = (icc["therapist_var"], icc["client_var"], icc["session_var"])
+    assert k == clients_for_reliability(0.7, *variances, icc["sessions_per_client"])
+    assert reliability(*variances, k, icc["sessions_per_client"]) >= 0.7 - 1e-3
+    assert reliability(*variances, k - 1, icc["sessions_per_client"]) < 0.7 + 1e-3
+
+
+def test_a_therapist_exactly_at_the_reliability_threshold_is_compared(tmp_path):
+    from alliance.stats import _fit_therapist_model, reliability
+
+    con, _ = _seven_therapists(tmp_path)
+    rows, fit, _, _ = _fit_therapist_model(con, {"start": None, "end": None, "adjust": "none"}, Scope(), DEFAULTS)
+    t3 = rows[rows["therapist_id"] == "T3"]
+    exact = float(reliability(fit.var_therapist, fit.var_client, fit.var_session, len(t3),
+                              t3["n_rated"].sum() / len(t3)))
+    assert 0 < exact < 1
+    at = run(con, "therapist_effects", settings={"min_clients": 1, "min_reliability": exact}).set_index("therapist_id")
+    past = run(con, "therapist_effects", settings={"min_clients": 1, "min_reliability": float(np.nextafter(exact, 1))}
+               ).set_index("therapist_id")
+    assert not at.loc["T3", "too_few"] and pd.notna(at.loc["T3", "p_above"])
+    assert past.loc["T3", "too_few"] and pd.isna(past.loc["T3", "p_above"]) and pd.isna(past.loc["T3", "rank"])
 
 
 def test_degenerate_data_gives_rows_that_say_so(tmp_path):
@@ -464,7 +532,7 @@ def test_reml_gradient_equals_differences_of_the_objective():
             assert np.abs(fit.objective_and_gradient(fit.theta)[1]).max() < 1e-3 * np.abs(start_gradient).max()
 
 
-def _session_rows(con, start) -> pd.DataFrame:
+def _session_rows(con, start=None) -> pd.DataFrame:
     return con.execute("""SELECT clinic, therapist_id, client_id, session_number, session_date, session_id,
                                  CAST(srs_total AS DOUBLE) AS srs, CAST(ors_total AS DOUBLE) AS ors
                           FROM attended_sessions WHERE $start IS NULL OR session_date >= $start""",
@@ -473,16 +541,20 @@ def _session_rows(con, start) -> pd.DataFrame:
 
 def _model_inputs_from_rows(con, start):
     """model_client_srs computed from the rows in pandas: per client-therapist pair, the rated
-    sessions' sums; per client, the first ORS in the period over all their therapists."""
-    return _client_sums(_session_rows(con, start))
+    sessions' sums in the period; per client, the first ORS of their whole history over all their
+    therapists."""
+    return _client_sums(_session_rows(con, start), _session_rows(con))
 
 
-def _client_sums(rows: pd.DataFrame) -> pd.DataFrame:
+def _client_sums(rows: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """model_client_srs's columns from session rows (clinic, therapist_id, client_id, session_number,
-    session_date, session_id, srs, ors), in pandas."""
-    rows = rows.sort_values(["clinic", "client_id", "session_number", "session_date", "session_id"])
-    intake = rows.dropna(subset=["ors"]).groupby(["clinic", "client_id"])["ors"].first().rename("intake_ors")
-    rated = rows.dropna(subset=["srs"]).assign(z=lambda f: np.log(f["session_number"]))
+    session_date, session_id, srs, ors), in pandas; the intake from `history` (default: the rows)."""
+    order = ["clinic", "client_id", "session_number", "session_date", "session_id"]
+    rows = rows.sort_values(order)
+    history = rows if history is None else history.sort_values(order)
+    intake = history.dropna(subset=["ors"]).groupby(["clinic", "client_id"])["ors"].first().rename("intake_ors")
+    # The session term: ln(session_number), flat from session 8 on.
+    rated = rows.dropna(subset=["srs"]).assign(z=lambda f: np.log(f["session_number"].clip(upper=8)))
     keys = ["clinic", "therapist_id", "client_id"]
     pairs = rated.groupby(keys)
     expected = pd.DataFrame({
@@ -524,8 +596,9 @@ def test_model_inputs_equal_the_sessions_summed_in_pandas(sample_home, tmp_path)
     got = _check_model_inputs(con, None).set_index(["therapist_id", "client_id"])
     assert got["intake_ors"].to_dict() == {("T1", "K1"): 15.0, ("T1", "K2"): 12.0, ("T2", "K1"): 15.0,
                                            ("T2", "K2"): 12.0, ("T2", "K3"): 9.0}
+    # A period that begins after a client's first ORS keeps the intake they began with (their whole history).
     later = _check_model_inputs(con, dt.date(2024, 1, 8)).set_index(["therapist_id", "client_id"])
-    assert later.loc[("T1", "K2"), "intake_ors"] == 14.0 and later.loc[("T2", "K3"), "intake_ors"] == 11.0
+    assert later.loc[("T1", "K2"), "intake_ors"] == 12.0 and later.loc[("T2", "K3"), "intake_ors"] == 9.0
 
 
 def test_small_fits_run_blas_single_threaded_and_leave_the_process_as_it_was():

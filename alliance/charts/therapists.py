@@ -19,7 +19,7 @@ from .common import empty_sentence as _empty
 FUNNEL_COLUMNS = ("clinic", "therapist_id", "site", "n_clients", "n_rated", "adjusted_mean", "overall_mean",
                   "unit_var", "tau2", "outside_95", "outside_998", "too_few")
 EFFECTS_COLUMNS = ("clinic", "therapist_id", "n_clients", "n_rated", "raw_mean", "estimate", "ci_low", "ci_high",
-                   "too_few", "rank")
+                   "too_few", "p_above")
 # Therapists not judged are drawn in this grey, hollow, so they never look like a site's colour.
 NOT_JUDGED_COLOR = "#9E9E9E"
 ROW_HEIGHT = 22
@@ -186,10 +186,11 @@ def create_therapist_effects(df: pd.DataFrame, colors: Mapping[str, str] | None 
 
     rows["label"] = therapist_label(rows["clinic"], rows["therapist_id"])
     too_few = rows["too_few"].fillna(False).astype(bool)
-    n_ranked = int((~too_few).sum())
+    # Not a rank: the probability that the therapist's own level lies above the average (Goldstein &
+    # Spiegelhalter 1996), for the therapists reliable enough to compare.
     rows["rank_text"] = [
-        t("therapists.verdict.too_few") if few else t("therapists.effects.rank", rank=int(r), of=n_ranked)
-        if pd.notna(r) else "" for few, r in zip(too_few, rows["rank"])
+        t("therapists.effects.not_reliable") if few else t("therapists.effects.p_above", p=i18n.percent(100 * p, 0))
+        if pd.notna(p) else "" for few, p in zip(too_few, rows["p_above"])
     ]
     # Plotly draws the first category at the bottom: the too-few block first, then the ranked from low to high.
     ranked = rows[~too_few].sort_values(["estimate", "clinic", "therapist_id"])

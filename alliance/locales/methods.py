@@ -313,7 +313,10 @@ TEXT = {
                 'Robinson 1991). Read the intervals before the ranks. Two intervals that overlap can still hide a real '
                 'difference (Goldstein & Healy 1995), so do not read overlap as "no difference"; the funnel is the '
                 'test.'
-                ' Rankings are unstable over short periods (Schiefele et al. 2017).\n- **Therapist share of the '
+                ' Rankings are unstable over short periods (Schiefele et al. 2017), so the page shows, instead of a '
+                'rank, the probability that a therapist lies above the average (Goldstein & Spiegelhalter 1996), and '
+                'only for therapists whose estimate is reliable enough (reliability at least {min_reliability}, as in '
+                'ACORN).\n- **Therapist share of the '
                 'variation** (intraclass correlation; Shrout & Fleiss 1979): how much of the variation in alliance '
                 'scores lies between therapists rather than between clients or sessions (Baldwin, Wampold & Imel '
                 '2007; Del Re et al. 2012).\n\nTherapists or groups with fewer than {min_clients} clients are shown but'
@@ -340,7 +343,10 @@ TEXT = {
                 'rangeringen. To intervaller som overlapper, kan likevel skjule en reell forskjell (Goldstein & Healy '
                 '1995), så les ikke overlapp som «ingen forskjell»; traktdiagrammet er testen. Rangeringer er ustabile '
                 'over korte '
-                'perioder (Schiefele mfl. 2017).\n- **Terapeutenes andel av variasjonen** (intraklassekorrelasjon; '
+                'perioder (Schiefele mfl. 2017), så siden viser i stedet for en rangering sannsynligheten for at en '
+                'terapeut ligger over gjennomsnittet (Goldstein & Spiegelhalter 1996), og bare for terapeuter med et '
+                'pålitelig nok estimat (reliabilitet minst {min_reliability}, som i ACORN).\n- **Terapeutenes andel av '
+                'variasjonen** (intraklassekorrelasjon; '
                 'Shrout & Fleiss 1979): hvor mye av variasjonen i allianseskårer som ligger mellom terapeuter heller '
                 'enn mellom klienter eller timer (Baldwin, Wampold & Imel 2007; Del Re mfl. 2012).\n\nTerapeuter eller '
                 'grupper med færre enn {min_clients} klienter vises, men rangeres eller vurderes ikke. Klienter '
@@ -612,6 +618,14 @@ TEXT = {
         'en': 'Therapists or groups with fewer clients than this are shown as too few to compare.',
         'nb': 'Terapeuter eller grupper med færre klienter enn dette vises som for få til å sammenligne.',
     },
+    'methods.setting.min_reliability': {
+        'en': ("A therapist's model estimate is compared with the others only when it is at least this reliable: the "
+               "therapist variance over itself plus the client and session variance averaged over the therapist's "
+               "clients (ACORN's rule). Below it the therapist is shown, grey and hollow, without a probability."),
+        'nb': ("En terapeuts modellestimat sammenlignes med de andre bare når det er minst så pålitelig: "
+               "terapeutvariansen delt på seg selv pluss klient- og timevariansen fordelt over terapeutens klienter "
+               "(ACORNs regel). Under grensen vises terapeuten grå og hul, uten sannsynlighet."),
+    },
     'methods.setting.suppress_below': {
         'en': "Figures that include clinics other than the viewer's own, and every export, hide cells of fewer clients than this, and one more cell where needed so that a hidden one cannot be worked out from the totals.",
         'nb': "Figurer som tar med andre klinikker enn seerens egne, og alle eksporter, skjuler celler med færre klienter enn dette, og én celle til der det trengs, slik at en skjult celle ikke kan regnes ut fra summene.",
@@ -653,6 +667,9 @@ REFERENCES = (
     "A meta-analytic synthesis. *Psychotherapy, 55*(4), 316–340.",
     "Goldstein, H., & Healy, M. J. R. (1995). The graphical presentation of a collection of means. *Journal of the "
     "Royal Statistical Society: Series A, 158*(1), 175–177.",
+    "Goldstein, H., & Spiegelhalter, D. J. (1996). League tables and their limitations: Statistical issues in "
+    "comparisons of institutional performance. *Journal of the Royal Statistical Society: Series A, 159*(3), "
+    "385–443.",
     "Hatcher, R. L., & Gillaspy, J. A. (2006). Development and validation of a revised short version of the "
     "Working Alliance Inventory. *Psychotherapy Research, 16*(1), 12–25.",
     "Lambert, M. J., Whipple, J. L., Bishop, M. J., Vermeersch, D. A., Gray, G. V., & Finch, A. E. (2002). "

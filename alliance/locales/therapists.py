@@ -11,10 +11,27 @@ TEXT = {
     "therapists.caveat": {
         "en": "Small caseloads are noisy: with few clients, one very happy or very unhappy client moves a "
               "therapist's mean a long way. Therapists with fewer than {n} clients are drawn grey and hollow "
-              "and are neither judged nor ranked.",
+              "and are not judged.",
         "nb": "Små klientgrupper gir mye støy: med få klienter kan én svært fornøyd eller misfornøyd klient flytte "
               "terapeutens gjennomsnitt langt. Terapeuter med færre enn {n} klienter vises grå og hule og blir "
-              "verken vurdert eller rangert.",
+              "ikke vurdert.",
+    },
+    "therapists.reliable": {
+        "en": "The model-based estimates compare a therapist only when their estimate is reliable enough "
+              "({reliability}): with the variation in this selection, that takes about {k} clients with {m} rated "
+              "sessions each. Instead of a rank, each compared therapist gets the probability that their own level "
+              "lies above the average.",
+        "nb": "De modellbaserte estimatene sammenligner en terapeut bare når estimatet er pålitelig nok "
+              "({reliability}): med variasjonen i dette utvalget krever det omtrent {k} klienter med {m} vurderte "
+              "timer hver. I stedet for en rangering får hver terapeut som sammenlignes, sannsynligheten for at "
+              "nivået ligger over gjennomsnittet.",
+    },
+    "therapists.reliable_none": {
+        "en": "The therapists in this selection do not differ more than chance gives, so no caseload makes an "
+              "estimate reliable enough ({reliability}) to compare: every therapist is drawn grey.",
+        "nb": "Terapeutene i dette utvalget skiller seg ikke mer fra hverandre enn tilfeldigheter gir, så ingen "
+              "klientgruppe gjør et estimat pålitelig nok ({reliability}) til å sammenligne: alle terapeuter vises "
+              "grå.",
     },
     "therapists.no_data": {"en": "the therapist comparison", "nb": "terapeutsammenligningen"},
     # Funnel plot
@@ -72,7 +89,8 @@ TEXT = {
     "therapists.effects.x": {"en": "Expected session SRS of an average client (95 % interval)",
                              "nb": "Forventet SRS per time for en gjennomsnittlig klient (95 %-intervall)"},
     "therapists.effects.ranked": {"en": "ranked", "nb": "rangert"},
-    "therapists.effects.too_few": {"en": "too few clients (not ranked)", "nb": "for få klienter (ikke rangert)"},
+    "therapists.effects.too_few": {"en": "not reliable enough (not compared)",
+                                   "nb": "ikke pålitelig nok (ikke sammenlignet)"},
     "therapists.effects.average": {"en": "average of the estimates {value}",
                                    "nb": "gjennomsnitt av estimatene {value}"},
     "therapists.effects.hover": {
@@ -83,7 +101,10 @@ TEXT = {
               "Vanlig gjennomsnitt %{customdata[2]:.2f}<br>%{customdata[3]} klienter, %{customdata[4]} vurderte "
               "timer<br>%{customdata[5]}",
     },
-    "therapists.effects.rank": {"en": "rank {rank} of {of}", "nb": "rangert {rank} av {of}"},
+    "therapists.effects.p_above": {"en": "{p} probability of lying above the average",
+                                   "nb": "{p} sannsynlighet for å ligge over gjennomsnittet"},
+    "therapists.effects.not_reliable": {"en": "not reliable enough to compare",
+                                        "nb": "ikke pålitelig nok til å sammenligne"},
     "therapists.effects.caption": {
         "en": "Each therapist's estimate is pulled towards the overall level, the more so the less data there is "
               "(shrinkage), and it allows for the usual rise of the alliance over the first sessions. Look at the "
@@ -159,5 +180,5 @@ TEXT = {
     "therapists.col.completion_rate": {"en": "% completion", "nb": "% utfylling"},
     "therapists.col.too_few": {"en": "Too few clients", "nb": "For få klienter"},
     "therapists.col.estimate": {"en": "Model estimate", "nb": "Modellestimat"},
-    "therapists.col.rank": {"en": "Rank", "nb": "Rangering"},
+    "therapists.col.p_above": {"en": "Probability above average", "nb": "Sannsynlighet over gjennomsnittet"},
 }
