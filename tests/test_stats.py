@@ -154,10 +154,9 @@ def test_therapist_with_too_few_clients_is_shown_but_not_ranked(tmp_path):
     assert adjusted["adjusted"].all() and adjusted["estimate"].notna().all()
 
 
-def test_nested_model_agrees_with_statsmodels_mixedlm(tmp_path):
-    """The REML fit from client sufficient statistics equals MixedLM with a client variance component."""
-    import statsmodels.formula.api as smf
-
+def _seven_therapists(tmp_path):
+    """Seven therapists of 3 to 6 clients with real differences between them (therapist SD 1.5): the
+    store, and the rated sessions as MixedLM's rows."""
     b = StoreBuilder()
     rng = np.random.default_rng(11)
     rows = []
@@ -169,15 +168,25 @@ def test_nested_model_agrees_with_statsmodels_mixedlm(tmp_path):
                       for i in range(int(rng.integers(1, 7)))]
             b.client("Havbris DPS", f"T{t}", f"T{t}-K{c}", srs=scores)
             rows += [(f"Havbris DPS\x1fT{t}", f"T{t}-K{c}", s, np.log(i + 1)) for i, s in enumerate(scores)]
-    con = b.build(tmp_path)
     frame = pd.DataFrame(rows, columns=["therapist", "client", "y", "log_session"])
     # the model allows for the rise over the first sessions: ln(session_number), centred over sessions
     frame["log_session"] -= frame["log_session"].mean()
+    return b.build(tmp_path), frame
+
+
+def _mixedlm(frame: pd.DataFrame):
+    import statsmodels.formula.api as smf
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = smf.mixedlm("y ~ log_session", frame, groups="therapist", vc_formula={"client": "0 + C(client)"},
-                             re_formula="1").fit(
-            method=["powell", "lbfgs"], reml=True)
+        return smf.mixedlm("y ~ log_session", frame, groups="therapist", vc_formula={"client": "0 + C(client)"},
+                           re_formula="1").fit(method=["powell", "lbfgs"], reml=True)
+
+
+def test_nested_model_agrees_with_statsmodels_mixedlm(tmp_path):
+    """The REML fit from client sufficient statistics equals MixedLM with a client variance component."""
+    con, frame = _seven_therapists(tmp_path)
+    fit = _mixedlm(frame)
     assert fit.converged
     icc = run(con, "therapist_icc").iloc[0]
     assert icc["converged"]
@@ -190,39 +199,16 @@ def test_nested_model_agrees_with_statsmodels_mixedlm(tmp_path):
     assert got == pytest.approx(expected, abs=0.03)
 
 
-def _seven_therapists(tmp_path):
-    """Seven therapists of 3 to 6 clients with real differences between them (therapist SD 1.5)."""
-    b = StoreBuilder()
-    rng = np.random.default_rng(11)
-    rows = []
-    for t in range(7):
-        te = rng.normal(0, 1.5)
-        for c in range(int(rng.integers(3, 7))):
-            ce = rng.normal(0, 2)
-            scores = [round(float(np.clip(33 + 2 * np.log(i + 1) + te + ce + rng.normal(0, 1), 0, 40)), 1)
-                      for i in range(int(rng.integers(1, 7)))]
-            b.client("Havbris DPS", f"T{t}", f"T{t}-K{c}", srs=scores)
-            rows += [(f"Havbris DPS\x1fT{t}", f"T{t}-K{c}", s, np.log(i + 1)) for i, s in enumerate(scores)]
-    frame = pd.DataFrame(rows, columns=["therapist", "client", "y", "log_session"])
-    frame["log_session"] -= frame["log_session"].mean()
-    return b.build(tmp_path), frame
-
-
 def test_reliability_and_the_probability_above_average_agree_with_mixedlm(tmp_path):
     """ACORN's comparison: a therapist is compared only when their mean is reliable enough, and then as
     the probability that their own level lies above the average (not a rank)."""
-    import statsmodels.formula.api as smf
-
     from alliance.stats import clients_for_reliability, reliability
 
     con, frame = _seven_therapists(tmp_path)
     every = {"min_clients": 1, "min_reliability": 0.0}
     effects = run(con, "therapist_effects", settings=every).set_index("therapist_id")
     icc = run(con, "therapist_icc").iloc[0]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = smf.mixedlm("y ~ log_session", frame, groups="therapist", vc_formula={"client": "0 + C(client)"},
-                          re_formula="1").fit(method=["powell", "lbfgs"], reml=True)
+    fit = _mixedlm(frame)
     for key, effect in fit.random_effects.items():
         therapist = key.split("\x1f")[1]
         variance = float(fit.random_effects_cov[key].iloc[0, 0])
