@@ -21,13 +21,22 @@ def wai_pair_points(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def discrepancy_intervals(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Per therapist: the mean client-minus-therapist discrepancy, its SD and 95 % t-interval (empty under 2 pairs)."""
+    """Per therapist: the mean client-minus-therapist discrepancy, its SD, and the 95 % interval with the
+    client as the unit: mean ± t(0.975, G - 1) · SE with statsmodels' cluster-robust SE over the
+    therapist's G clients (empty under 2 clients)."""
+    import statsmodels.api as sm
+
     diff = pairs.assign(d=pairs["client_wai"].astype(float) - pairs["therapist_wai"].astype(float))
-    per = diff.groupby(["clinic", "therapist_id"], as_index=False).agg(
-        n=("d", "size"), mean=("d", "mean"), sd=("d", "std"))
-    dof = per["n"] - 1
-    t_975 = pd.Series(special.stdtrit(dof.where(dof >= 1).astype(float), 0.975), index=per.index)
-    half = t_975 * per["sd"] / np.sqrt(per["n"])
-    per["ci_low"] = (per["mean"] - half).round(2)
-    per["ci_high"] = (per["mean"] + half).round(2)
-    return per[["clinic", "therapist_id", "n", "sd", "ci_low", "ci_high"]]
+    rows = []
+    for (clinic, therapist), part in diff.groupby(["clinic", "therapist_id"]):
+        clusters = pd.factorize(part["client_id"])[0]
+        g, mean = clusters.max() + 1, float(part["d"].mean())
+        low = high = np.nan
+        if g >= 2:
+            fit = sm.OLS(part["d"].to_numpy(), np.ones(len(part))).fit(cov_type="cluster",
+                                                                        cov_kwds={"groups": clusters})
+            half = float(special.stdtrit(g - 1, 0.975)) * float(fit.bse[0])
+            low, high = round(mean - half, 2), round(mean + half, 2)
+        rows.append({"clinic": clinic, "therapist_id": therapist, "n": len(part), "sd": part["d"].std(),
+                     "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows, columns=["clinic", "therapist_id", "n", "sd", "ci_low", "ci_high"])

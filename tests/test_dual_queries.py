@@ -84,9 +84,9 @@ def test_dual_perspective_intervals_are_the_discrepancy_intervals_of_the_pairs(c
     assert (by_therapist["n_pairs"] == expected["n"]).all()
     for column in ("ci_low", "ci_high"):
         got, want = by_therapist[column].astype(float), expected[column].astype(float)
-        # Empty exactly where discrepancy_intervals is: under 2 pairs.
+        # Empty exactly where discrepancy_intervals is: under 2 clients.
         assert (got.isna() == want.isna()).all(), column
-        assert (got.isna() == (by_therapist["n_pairs"] < 2)).all(), column
+        assert (got.isna() == (by_therapist["n_clients"] < 2)).all(), column
         both = got.notna()
         assert both.any()
         # Rounded to 2 decimals on both sides; a rounding tie may fall either way.

@@ -440,3 +440,37 @@ def test_sample_funnel_completion_and_outcomes_agree_with_the_other_queries(samp
     expected = outcomes.groupby(["clinic", "category"]).size()
     got = by_clinic.set_index(["group", "category"]).n_clients
     assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+# ----------------------------------------------------------------------------- intervals with the client as the unit
+
+
+def test_the_trend_interval_is_statsmodels_cluster_robust_interval(sample_home):
+    """Every month and site of the sample: the interval is mean ± t(G - 1) · SE with statsmodels' cluster-robust SE
+    over the month's clients (G of them), not over sessions as if they were independent."""
+    import numpy as np
+    import statsmodels.api as sm
+    from scipy import stats as scipy_stats
+
+    con = store.open_reader(sample_home)
+    try:
+        trend = queries.run(con, "alliance_trend", {"group": "site"})
+        sessions = con.execute("SELECT month, site, clinic, client_id, CAST(srs_total AS DOUBLE) AS srs "
+                               "FROM attended_sessions WHERE is_rated").df()
+    finally:
+        con.close()
+    checked, wider = 0, 0
+    for (month, site), part in sessions.groupby(["month", "site"]):
+        row = trend[(trend["month"] == month) & (trend["group"] == site)].iloc[0]
+        clusters = pd.factorize(part["clinic"] + "\x1f" + part["client_id"])[0]
+        fit = sm.OLS(part["srs"].to_numpy(), np.ones(len(part))).fit(cov_type="cluster",
+                                                                      cov_kwds={"groups": clusters})
+        g = clusters.max() + 1
+        half = scipy_stats.t.ppf(0.975, g - 1) * float(fit.bse[0])
+        assert row["n_clients"] == g
+        assert row["ci_low"] == pytest.approx(part["srs"].mean() - half, abs=0.006)
+        assert row["ci_high"] == pytest.approx(part["srs"].mean() + half, abs=0.006)
+        naive = scipy_stats.t.ppf(0.975, len(part) - 1) * part["srs"].std() / np.sqrt(len(part))
+        wider += half > naive
+        checked += 1
+    assert checked > 60 and wider > checked / 2  # sessions of one client resemble each other: mostly wider

@@ -188,10 +188,9 @@ def test_dual_perspective(tmp_path):
     assert list(t1)[:8] == ["clinic", "therapist_id", "n_pairs", "mean_client_wai", "mean_therapist_wai",
                             "mean_discrepancy", "correlation", "n_clients"]
     assert list(t1)[8:] == ["ci_low", "ci_high"]
-    # T1's discrepancies 1, 0, 1, 1: mean 0.75, sd 0.5, t(0.975, 3) = 3.1824: 0.75 ± 3.1824 · 0.5 / √4.
-    assert t1["ci_low"] == pytest.approx(round(0.75 - 3.1824 * 0.5 / 2, 2))
-    assert t1["ci_high"] == pytest.approx(round(0.75 + 3.1824 * 0.5 / 2, 2))
-    assert (rows["T2"]["ci_low"], rows["T2"]["ci_high"]) == (1.0, 1.0)  # 1 and 1: no spread, no width
+    # T1's four pairs all come from one client: the client is the interval's unit, so one client gives none.
+    assert t1["ci_low"] is None and t1["ci_high"] is None and t1["n_clients"] == 1
+    assert rows["T2"]["ci_low"] is None and rows["T2"]["ci_high"] is None
 
 
 def test_dual_perspective_interval_is_empty_under_two_pairs(tmp_path):
@@ -332,14 +331,23 @@ def test_text_parameters_are_bound_values_with_a_length_limit(tmp_path):
     assert queries.Param("client_id", "text").parse("  K1 ", "probe") == "K1"
 
 
-def test_alliance_trend_interval(tmp_path):
-    s1, f1 = client_course("K1", [30, 34, 38])  # one month, three rated sessions
-    home = build(tmp_path, s1, f1)
+def test_alliance_trend_interval_has_the_client_as_its_unit(tmp_path):
+    s1, f1 = client_course("K1", [30, 34, 38])  # one month, three rated sessions of one client
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    home = build(tmp_path / "one", s1, f1)
     (row,) = run(home, "alliance_trend")
-    # mean 34, sd 4, t(0.975, 2) = 4.3027: 34 ± 4.3027 · 4 / √3
-    assert (row["mean_srs"], row["sd"]) == (34.0, 4.0)
-    assert row["ci_low"] == pytest.approx(34 - 4.3027 * 4 / 3 ** 0.5, abs=0.01)
-    assert row["ci_high"] == pytest.approx(34 + 4.3027 * 4 / 3 ** 0.5, abs=0.01)
+    # mean 34, sd 4 over the sessions; but one client is one unit: no interval.
+    assert (row["mean_srs"], row["sd"], row["n_clients"]) == (34.0, 4.0, 1)
+    assert row["ci_low"] is None and row["ci_high"] is None
+    # Two clients: K1 with 30, 32, 34, 36 (sum 132) and K2 with 40 in the same month. Mean 172 / 5 = 34.4;
+    # SE^2 = 2/1 · ((132 - 4 · 34.4)^2 + (40 - 34.4)^2) / 5^2 = 2 · 62.72 / 25; t(0.975, 1) = 12.7062.
+    s1, f1 = client_course("K1", [30, 32, 34, 36])
+    s2, f2 = client_course("K2", [40])
+    (row,) = run(build(tmp_path / "two", s1 + s2, f1 + f2), "alliance_trend")
+    half = 12.7062 * (2 * 62.72 / 25) ** 0.5
+    assert (row["mean_srs"], row["n_rated"], row["n_clients"]) == (34.4, 5, 2)
+    assert (row["ci_low"], row["ci_high"]) == (round(34.4 - half, 2), round(34.4 + half, 2))
 
 
 def test_the_models_list_parameters_take_only_lists_of_their_kind(sample_home):

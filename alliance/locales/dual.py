@@ -56,11 +56,13 @@ TEXT = {
         "en": "Right of the line the therapist's clients rate the alliance higher than the therapist does. The "
               "correlation (in the table) says whether the two move together from session to session: a "
               "therapist whose ratings do not follow the client's may be missing what the client experiences. "
-              "Correlations need at least 3 pairs; few pairs give wide intervals.",
+              "Correlations need at least 3 pairs. The interval counts clients, not pairs (a client's pairs "
+              "resemble each other): one client gives none, few clients a wide one.",
         "nb": "Til høyre for linjen vurderer klientene alliansen høyere enn terapeuten gjør. Korrelasjonen (i "
               "tabellen) viser om de to følger hverandre fra time til time: en terapeut som ikke følger klientens "
-              "vurderinger, kan gå glipp av hva klienten opplever. Korrelasjoner krever minst 3 par; få par gir "
-              "brede intervaller.",
+              "vurderinger, kan gå glipp av hva klienten opplever. Korrelasjoner krever minst 3 par. Intervallet "
+              "teller klienter, ikke par (parene til én klient ligner hverandre): én klient gir ingen, få klienter "
+              "et bredt.",
     },
     "dual.col.clinic": {"en": "Clinic", "nb": "Klinikk"},
     "dual.col.therapist": {"en": "Therapist", "nb": "Terapeut"},
