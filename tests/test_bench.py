@@ -40,7 +40,7 @@ def test_bench_runs_every_step(tmp_path):
     # the first visit after the build replays with the models the ingest wrote, one file per model
     kept = work / "homes" / "2k-parquet" / ".bench-ingest-models" / "models"
     assert {p.name.split("-")[0] for p in kept.iterdir()} == {
-        "caseload_flags", "treatment_response", "therapist_effects", "therapist_icc", "early_alliance_outcome"}
+        "caseload_flags", "treatment_response", "therapist_effects", "therapist_icc", "early_alliance_outcome", "funnel"}
 
     pandas = r["pandas"]["2000"]
     assert pandas["agree"] and all(v is None for v in pandas["agree"].values()), pandas["agree"]
