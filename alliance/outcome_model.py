@@ -41,12 +41,6 @@ ALLIANCE_OUTCOME_COLUMNS = {
 }
 # Fewer therapists than this (in a sector) leave the between-therapist effect unestimated.
 MIN_THERAPISTS = 3
-STATUS = {
-    "fitted": "",
-    "few_therapists": "fewer than 3 therapists: the between-therapist effect cannot be estimated",
-    "few_clients": "too few clients with an early alliance and two ORS for the model",
-    "not_converged": "the model did not converge",
-}
 
 
 def model_frame(clients: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +108,8 @@ def alliance_outcome_model(con, params: dict, scope: Scope, settings: dict) -> p
     (the ORS points for each SRS point a therapist's mean alliance lies above the mean); r, r_low,
     r_high (the simple Pearson correlation of early alliance and final ORS over the sector's
     clients, with its Fisher interval, for comparison); therapist_var, resid_var (the model's
-    variances: the same in every row); status (STATUS: "fitted", or why there are no effects).
+    variances: the same in every row); status ("fitted", or why there are no effects: "few_therapists", "few_clients", "not_converged"; said
+    in the viewer's language from the locales, "clinics.model.status.<code>").
     """
     clients = queries.run_input(con, "model_early_alliance", {"start": params["start"], "end": params["end"]},
                                 scope, settings)

@@ -1,5 +1,6 @@
 """Clinics: the public clinic and the private practice's sites side by side, over months, over sessions, by item and by outcome."""
 
+import pandas as pd
 import streamlit as st
 
 from alliance import i18n
@@ -110,7 +111,7 @@ st.subheader(t("clinics.model.title"))
 model = snapshot.query("alliance_outcome_model", **period)
 if len(model):
     def interval(row, name: str) -> str:
-        if not all(isinstance(row[c], float) and row[c] == row[c] for c in (name, f"{name}_low", f"{name}_high")):
+        if not all(pd.notna(row[c]) for c in (name, f"{name}_low", f"{name}_high")):
             return "–"
         return t("clinics.model.value", value=i18n.number(row[name], 2), low=i18n.number(row[f"{name}_low"], 2),
                  high=i18n.number(row[f"{name}_high"], 2))
