@@ -39,7 +39,9 @@ def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFr
     feedback carries no signal). `concern` weighs the flags (CONCERN_WEIGHTS);
     `n_flags` counts them; `on_track_status` is treatment_response's status for the client (a
     MODEL_STATUS code; empty without an ORS in the period), so that a page can say when not on
-    track could not be judged. Sorted by concern, then by the last session date.
+    track could not be judged; `active` says whether the client's latest attended session lies at
+    most `active_weeks` weeks before the period's end (or the store's last session day): supervision
+    lists active clients by default. Sorted by concern, then by the last session date.
     """
     signals = queries.run(con, "client_signals", params, scope, settings)
     response = queries.run(con, "treatment_response", params, scope, settings)
@@ -52,10 +54,24 @@ def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFr
     frame["n_flags"] = frame[list(FLAGS)].sum(axis=1).astype("int64")
     frame["concern"] = sum(frame[f].astype("int64") * w for f, w in CONCERN_WEIGHTS.items()).astype("int64") \
         if len(frame) else pd.Series(dtype="int64")
+    frame["active"] = _active(con, frame["last_session_date"], params.get("end"), settings)
     frame = frame.sort_values(["concern", "last_session_date", "clinic", "client_id"],
                               ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
     columns = ["clinic", "client_id", "therapist_id", "site", "sector", "n_sessions", "n_rated", "last_session_date",
                "last_srs", "ors_change", "last_discrepancy", "n_open_ruptures", "n_unrepaired_ruptures",
-               *FLAGS, "n_flags", "concern", "on_track_status"]
+               *FLAGS, "n_flags", "concern", "on_track_status", "active"]
     return frame[columns]
+
+
+def _active(con, last_session: pd.Series, end, settings: dict) -> pd.Series:
+    """Whether each client's latest attended session lies at most `active_weeks` weeks (7 days each)
+    before the reference day: the period's end, or the whole store's last session day, so a client is
+    active or not whoever looks."""
+    if end is None:
+        span = queries.run(con, "data_span")
+        end = span["last_date"].iloc[0] if len(span) else None
+    if end is None or pd.isna(end):
+        return pd.Series(True, index=last_session.index)
+    since = pd.Timestamp(end) - pd.Timedelta(days=7 * float(settings["active_weeks"]))
+    return (pd.to_datetime(last_session) >= since).astype(bool)
 

@@ -134,7 +134,8 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
     period = {"start": start, "end": end}
     cutoff = settings["srs_cutoff"]
 
-    flags = queries.run(con, "caseload_flags", period, mine, settings)
+    everyone = queries.run(con, "caseload_flags", period, mine, settings)
+    flags = everyone[everyone["active"]]  # active clients, as the Supervision page lists them by default
     trend = queries.run(con, "alliance_trend", {**period, "group": "therapist"}, mine, settings)
     development = queries.run(con, "alliance_development", {**period, "group": "clinic"}, mine, settings)
     outcomes = queries.run(con, "outcome_summary", {**period, "group": "clinic"}, mine, settings)
@@ -147,7 +148,7 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
     doc.small(_made(settings))
     doc.charts_note()
 
-    figures = key_figures(queries.run(con, "period_totals", period, mine, settings), flags)
+    figures = key_figures(queries.run(con, "period_totals", period, mine, settings), everyone)
     doc.heading(t("report.key_figures"))
     doc.table([[t("overview.metric.clients"), i18n.integer(figures["clients"])],
                [t("overview.metric.sessions"), i18n.integer(figures["sessions"])],
@@ -175,6 +176,9 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
     doc.page_break()
     doc.heading(t("report.caseload"))
     rows = len(flags)
+    if len(everyone) > len(flags):
+        doc.small(t("sup.inactive_left_out", n=i18n.integer(len(everyone) - len(flags)),
+                    weeks=i18n.integer(int(settings["active_weeks"]))))
     if flags.empty:
         doc.text(t("report.caseload.none"))
     else:

@@ -68,6 +68,17 @@ caseload = snapshot.query("caseload_flags", **period)
 if caseload.empty:
     st.info(t("sup.no_clients"))
     st.stop()
+# Active clients by default: a finished treatment does not stay on the agenda (setting active_weeks).
+weeks = i18n.integer(int(snapshot.setting("active_weeks")))
+show_all = st.toggle(t("sup.show_inactive", weeks=weeks), key="sup_show_inactive")
+inactive = int((~caseload["active"]).sum())
+if not show_all:
+    caseload = caseload[caseload["active"]]
+    if inactive:
+        st.caption(t("sup.inactive_left_out", n=i18n.integer(inactive), weeks=weeks))
+    if caseload.empty:
+        st.info(t("sup.no_active_clients", weeks=weeks))
+        st.stop()
 
 # ------------------------------------------------------------------ the therapist
 caseload = caseload.assign(therapist_key=caseload["clinic"] + "/" + caseload["therapist_id"])

@@ -77,3 +77,19 @@ def test_not_on_track_comes_from_the_expected_treatment_response(tmp_path):
     assert got["K_falls"]["not_on_track"] and got["K_falls"]["deteriorated"]
     assert sum(r["not_on_track"] for r in got.values()) <= 4
     assert next(iter(got)) == "K_falls"
+
+
+def test_a_client_seen_exactly_active_weeks_before_the_end_is_active(tmp_path):
+    """active: the latest attended session at most active_weeks (8 x 7 = 56 days) before the period's end."""
+    end = dt.date(2024, 6, 30)
+    rows, forms = [], []
+    for client, last in (("K_at", end - dt.timedelta(days=56)), ("K_past", end - dt.timedelta(days=57)),
+                         ("K_now", end)):
+        s, f = client_course(client, [38, 38], start=last - dt.timedelta(days=7))
+        rows += s
+        forms += f
+    home = build(tmp_path, rows, forms)
+    active = {r["client_id"]: r["active"] for r in run(home, "caseload_flags", start=dt.date(2024, 1, 1), end=end)}
+    assert active == {"K_at": True, "K_past": False, "K_now": True}
+    # Without a period the reference is the store's last session day (K_now's, the end above).
+    assert {r["client_id"]: r["active"] for r in run(home, "caseload_flags")} == active

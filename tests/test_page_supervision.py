@@ -68,12 +68,14 @@ def table(at: AppTest, name: str):
     return found[0]
 
 
-def sample_caseload(home: Path):
+def sample_caseload(home: Path, everyone: bool = False):
+    """The caseload the page lists by default: the active clients (or everyone)."""
     con = store.open_reader(home)
     try:
-        return queries.run(con, "caseload_flags", {}, settings=load_settings(home))
+        caseload = queries.run(con, "caseload_flags", {}, settings=load_settings(home))
     finally:
         con.close()
+    return caseload if everyone else caseload[caseload["active"]]
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +143,19 @@ def test_without_a_therapist_it_lists_the_therapists_and_asks_for_one(monkeypatc
     assert list(therapists["flagged"]) == sorted(therapists["flagged"], reverse=True)
     assert not at.get("plotly_chart")
     assert "sup_therapist" not in at.query_params
+
+
+def test_active_clients_by_default_and_everyone_on_request(monkeypatch, sample_home, missing_exports):
+    at = open_page(monkeypatch, sample_home, missing_exports)
+    everyone = sample_caseload(sample_home, everyone=True)
+    active = everyone[everyone["active"]]
+    assert 0 < len(active) < len(everyone)
+    assert int(table(at, "sup_therapists")["clients"].sum()) == len(active)
+    assert (f"{len(everyone) - len(active)} client(s) not seen in the last 8 weeks (treatment likely finished) are "
+            "left out.") in texts(at)
+    at.toggle(key="sup_show_inactive").set_value(True).run()
+    assert int(table(at, "sup_therapists")["clients"].sum()) == len(everyone)
+    assert "left out" not in texts(at)
 
 
 def test_a_therapist_shows_their_caseload_with_every_flag_and_an_agenda(
@@ -239,6 +254,7 @@ def test_one_therapist_in_the_sidebar_is_the_default(monkeypatch, sample_home, m
         narrowed = queries.run(con, "caseload_flags", {}, scope=only_them, settings=load_settings(sample_home))
     finally:
         con.close()
+    narrowed = narrowed[narrowed["active"]]  # active clients, as the page lists by default
     assert list(table(at, "sup_caseload")["client_id"]) == list(narrowed["client_id"])
 
 
@@ -334,7 +350,7 @@ DATAFRAME = '[data-testid="stDataFrame"]'
 SETTLED = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 # What the timeline draws (each trace's name and values), as the browser's plotly holds it.
 PLOT_DATA = ("() => { const p = document.querySelector('[data-testid=\"stMain\"] .js-plotly-plot');"
-             " return p && p.data ? JSON.stringify(p.data.map(t => [t.name, Array.from(t.y || [])])) : null; }")
+             " return p && p.data ? JSON.stringify(p.data.map(t => [t.name, t.x, t.y])) : null; }")
 
 
 def settle(page, what: str, timeout: int = LOAD_MS) -> float:

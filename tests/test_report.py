@@ -97,9 +97,14 @@ def test_a_therapist_pack_is_a_pdf_with_the_therapist_and_the_period_on_every_pa
     for heading in ("Key figures", "Alliance per month", "Outcome categories", "Caseload",
                     "Agenda: clients worth discussing", "Comments"):
         assert heading in whole, heading
-    # The caseload is this therapist's, and only theirs: every client of the period, none of a colleague's.
+    # The caseload is this therapist's, and only theirs: every active client of the period (as the Supervision
+    # page lists them by default), none of a colleague's; the note says how many inactive ones are left out.
     flags = queries.run(con, "caseload_flags", {"start": START, "end": END})
-    own = flags[(flags["clinic"] == clinic) & (flags["therapist_id"] == therapist_id)]["client_id"]
+    mine = flags[(flags["clinic"] == clinic) & (flags["therapist_id"] == therapist_id)]
+    own = mine[mine["active"]]["client_id"]
+    assert 0 < len(own) < len(mine)
+    assert (f"{len(mine) - len(own)} client(s) not seen in the last 8 weeks (treatment likely finished) are left "
+            "out.") in re.sub(r"\s+", " ", whole)
     others = flags[flags["therapist_id"] != therapist_id]["client_id"]
     assert len(own) and all(client in whole for client in own)
     assert not any(re.search(rf"\b{re.escape(client)}\b", whole) for client in set(others) - set(own))

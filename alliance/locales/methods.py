@@ -618,6 +618,14 @@ TEXT = {
         'en': 'Therapists or groups with fewer clients than this are shown as too few to compare.',
         'nb': 'Terapeuter eller grupper med færre klienter enn dette vises som for få til å sammenligne.',
     },
+    'methods.setting.active_weeks': {
+        'en': ("A client is active when their latest attended session lies at most this many weeks before the "
+               "period's end (or the data's last day). The Supervision page and the pack list active clients, so a "
+               "finished treatment does not stay on the agenda; all clients are one click away."),
+        'nb': ("En klient er aktiv når siste gjennomførte time ligger høyst så mange uker før periodens slutt "
+               "(eller siste dag i dataene). Veiledningssiden og rapporten viser aktive klienter, så en avsluttet "
+               "behandling ikke blir stående på agendaen; alle klienter er ett klikk unna."),
+    },
     'methods.setting.min_reliability': {
         'en': ("A therapist's model estimate is compared with the others only when it is at least this reliable: the "
                "therapist variance over itself plus the client and session variance averaged over the therapist's "

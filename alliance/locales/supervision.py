@@ -53,6 +53,15 @@ TEXT = {
     "sup.col.concern": {"en": "Concern", "nb": "Bekymring"},
     "sup.col.reason": {"en": "Why", "nb": "Hvorfor"},
     "sup.col.rank": {"en": "#", "nb": "#"},
+    "sup.show_inactive": {"en": "Include clients not seen in the last {weeks} weeks",
+                          "nb": "Ta med klienter som ikke har vært til time de siste {weeks} ukene"},
+    "sup.inactive_left_out": {
+        "en": "{n} client(s) not seen in the last {weeks} weeks (treatment likely finished) are left out.",
+        "nb": "{n} klient(er) som ikke har vært til time de siste {weeks} ukene (behandlingen er trolig avsluttet), "
+              "er utelatt."},
+    "sup.no_active_clients": {
+        "en": "No client has been seen in the last {weeks} weeks of this period; include the others to see them.",
+        "nb": "Ingen klient har vært til time de siste {weeks} ukene av perioden; ta med de andre for å se dem."},
     "sup.concern_help": {
         "en": "The weighted count of the flags that orders the agenda (deteriorated 5, not on track 4, "
               "rupture 3, low alliance 2, large discrepancy 2, no recent feedback 1, ceiling 1).",
