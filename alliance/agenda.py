@@ -4,12 +4,30 @@ from __future__ import annotations
 import pandas as pd
 
 from . import i18n
-from .caseload import FLAGS
+from .caseload import FLAGS, SINCE
 from .i18n import t
 
 
+def agenda(caseload: pd.DataFrame, budget: float) -> tuple[pd.DataFrame, int]:
+    """The clients the agenda lists and how many flagged clients it leaves out.
+
+    The caseload's flagged clients in its order (concern, then the latest session), at most `budget`
+    per cent of the caseload's clients (the setting alert_budget, rounded down, at least one): a list
+    a meeting can get through. The Supervision page and the pack both list exactly these."""
+    flagged = caseload[caseload["n_flags"] > 0]
+    limit = max(1, int(budget * len(caseload) // 100))
+    return flagged.head(limit), max(0, len(flagged) - limit)
+
+
+def agenda_left_out(left_out: int, listed: int, budget: float) -> str:
+    """The sentence under the agenda when the alert budget leaves flagged clients out."""
+    return t("sup.agenda_left_out", n=i18n.integer(left_out), limit=i18n.integer(listed),
+             budget=i18n.number(budget, 0))
+
+
 def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
-    """One line per client in words, from its flags, in the order of their weight."""
+    """One line per client in words, from its flags, in the order of their weight, each with the
+    date since when it has been raised."""
     parts = pd.DataFrame(index=flagged.index)
     parts["deteriorated"] = flagged["ors_change"].abs().map(
         lambda v: t("sup.reason.deteriorated", drop=i18n.number(v)))
@@ -26,7 +44,9 @@ def reasons(flagged: pd.DataFrame, cutoff: float) -> pd.Series:
     parts["ceiling"] = t("sup.reason.ceiling")
     text = pd.Series("", index=flagged.index, dtype=object)
     for flag in FLAGS:  # column by column, not row by row
-        piece = parts[flag].where(flagged[flag].astype(bool), "")
+        since = pd.to_datetime(flagged[SINCE[flag]])
+        dated = since.map(lambda d: "" if pd.isna(d) else t("sup.reason.since", date=i18n.date(d)))
+        piece = (parts[flag] + dated).where(flagged[flag].astype(bool), "")
         text = text + ((text != "") & (piece != "")).map({True: "; ", False: ""}) + piece
     return text.str[:1].str.upper() + text.str[1:]
 

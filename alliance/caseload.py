@@ -6,6 +6,7 @@ import pandas as pd
 from . import queries
 from .queries import Param, python_query
 from .scope import Scope
+from .stats import at_clinic_level
 
 # How much each flag weighs in the order of concern (the supervision agenda): outcome
 # signals first, then alliance signals, then signals about the feedback itself.
@@ -19,6 +20,16 @@ CONCERN_WEIGHTS = {
     "ceiling": 1,
 }
 FLAGS = tuple(CONCERN_WEIGHTS)
+# The column that says since when each flag has been raised (the date of the first session of the run).
+SINCE = {
+    "deteriorated": "deteriorated_since",
+    "not_on_track": "not_on_track_since",
+    "rupture_flag": "rupture_since",
+    "low_alliance": "low_alliance_since",
+    "large_discrepancy": "discrepancy_since",
+    "no_recent_feedback": "no_feedback_since",
+    "ceiling": "ceiling_since",
+}
 
 
 @python_query(
@@ -43,9 +54,14 @@ def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFr
     most `active_weeks` weeks before the period's end (or the store's last session day): supervision
     lists active clients by default. Sorted by concern, then by the last session date.
     """
+    narrowed = at_clinic_level(con, "caseload_flags", params, scope, settings, "model_scope_clients",
+                               ["clinic", "client_id"])
+    if narrowed is not None:  # the clinic's levels and bands, whatever site or therapist is chosen
+        return narrowed
     signals = queries.run(con, "client_signals", params, scope, settings)
     response = queries.run(con, "treatment_response", params, scope, settings)
-    on_track = response[["clinic", "client_id", "not_on_track", "status"]].rename(columns={"status": "on_track_status"})
+    on_track = response[["clinic", "client_id", "not_on_track", "not_on_track_since", "status"]].rename(
+        columns={"status": "on_track_status"})
     frame = signals.merge(on_track, on=["clinic", "client_id"], how="left")
     frame["on_track_status"] = frame["on_track_status"].fillna("").astype(str)
     frame["not_on_track"] = frame["not_on_track"].astype("boolean").fillna(False).astype(bool)
@@ -59,7 +75,7 @@ def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFr
                               ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
     columns = ["clinic", "client_id", "therapist_id", "site", "sector", "n_sessions", "n_rated", "last_session_date",
                "last_srs", "ors_change", "last_discrepancy", "n_open_ruptures", "n_unrepaired_ruptures",
-               *FLAGS, "n_flags", "concern", "on_track_status", "active"]
+               *FLAGS, "n_flags", "concern", "on_track_status", "active", "reliable_drop", *SINCE.values()]
     return frame[columns]
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from .disclosure import SUPPRESSED, Suppression, edge_hidden, month_period, months_of, suppress
 from .scope import EVERYTHING, Scope
+from .reml import Z_95
 from .settings import DEFAULTS
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -238,7 +239,8 @@ class PythonQuery:
 
 _PYTHON_QUERIES: dict[str, PythonQuery] = {}
 # Modules that register Python queries when imported.
-PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload", "alliance.funnel", "alliance.outcome_model")
+PYTHON_QUERY_MODULES = ("alliance.stats", "alliance.caseload", "alliance.funnel", "alliance.outcome_model",
+                        "alliance.validation")
 # The code whose change must change every model's cache key (_code_version).
 MODEL_CODE_MODULES = (*PYTHON_QUERY_MODULES, "alliance.reml")
 
@@ -369,11 +371,16 @@ def _resolve_params(query: Query | PythonQuery, params: dict) -> dict:
     return values
 
 
+# Constants of method (not clinic settings) that the SQL reads as parameters, declared once.
+SQL_CONSTANTS = {"z_95": Z_95}
+
+
 def _bindings(query: Query, values: dict, scope: Scope, viewer: Scope, settings: dict | None) -> dict:
     values = dict(values)
     values.update(scope.params())
     values.update(viewer.own_params())
     values.update({k: v for k, v in {**DEFAULTS, **(settings or {})}.items()})
+    values.update(SQL_CONSTANTS)
     used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", query.sql_for(scope)))
     return {k: v for k, v in values.items() if k in used}
 

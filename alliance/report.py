@@ -36,7 +36,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from . import i18n, queries
-from .agenda import key_figures, on_track_notices, reasons
+from .agenda import agenda, agenda_left_out, key_figures, on_track_notices, reasons
 from .caseload import FLAGS
 from .charts import (create_alliance_development, create_alliance_trend, create_early_alliance_outcome,
                      create_outcome_categories, create_profiles)
@@ -198,7 +198,7 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
             doc.text(notice)
 
     doc.heading(t("report.agenda"))
-    flagged = flags[flags["n_flags"] > 0]
+    flagged, left_out = agenda(flags, settings["alert_budget"])
     if flagged.empty:
         doc.text(t("report.agenda.none"))
     else:
@@ -209,6 +209,8 @@ def _therapist_pack(con, clinic, therapist_id, start, end, scope, settings, lang
                           flagged["concern"]), start=1)],
                   widths=(1, 3, 9.4, 3, 2.6), numeric=(0, 4))
         doc.small(t("sup.agenda_note"))
+        if left_out:
+            doc.small(agenda_left_out(left_out, len(flagged), settings["alert_budget"]))
 
     doc.heading(t("report.comments"))
     chosen, total = _comments(con, period, mine, settings)

@@ -20,6 +20,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ors_cutoff", 25, "ORS clinical cutoff: a client starting below it and ending at or above it (with a reliable change) has recovered."),
     Setting("ors_rci", 5, "Reliable change on the ORS: a change of at least this many points counts as improvement or deterioration."),
     Setting("early_sessions", 3, "Early alliance is the mean SRS total of the client's first this-many rated sessions."),
+    Setting("track_band", 10, "A client is not on track when their last two ORS lie below the band that this per cent of the clinic's ORS at the same point of treatment fall below."),
+    Setting("alert_budget", 25, "The supervision agenda lists at most this per cent of the therapist's active clients (at least one), those of most concern, and says how many flagged clients it leaves out."),
     Setting("active_weeks", 8, "A client is active when their latest attended session lies at most this many weeks before the period's end (or the data's last day); supervision lists active clients unless asked for all."),
     Setting("min_clients", 5, "Therapists or groups with fewer clients than this are shown as too few to compare."),
     Setting("min_reliability", 0.7, "A therapist's model estimate is compared with the others only when its reliability, the therapist variance over itself plus the client and session variance averaged over the therapist's clients, is at least this."),

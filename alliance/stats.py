@@ -46,6 +46,7 @@ MODEL_STATUS = {
                     "its expected response"),
     "response_not_converged": "the clinic's expected-response model did not converge",
     "one_ors": "only one ORS: nothing to compare yet",
+    "one_later": "only one ORS after the first: two in a row below the expected response are needed to judge",
     "few_judged": ("fewer than 3 therapists have enough clients to be judged: the spread between ordinary therapists "
                    "cannot be estimated, so the limits allow for chance alone"),
 }
@@ -452,9 +453,11 @@ def early_alliance_outcome(con, params: dict, scope: Scope, settings: dict) -> p
 TREATMENT_RESPONSE_COLUMNS = {
     "clinic": "str", "client_id": "str", "therapist_id": "str", "n_ors": "int64",
     "intake_ors": "float64", "session_number": "Int64", "ors": "float64",
-    "expected_ors": "float64", "lower_band": "float64", "not_on_track": "boolean", "status": "str", "note": "str",
+    "expected_ors": "float64", "lower_band": "float64", "n_below": "Int64", "not_on_track": "boolean",
+    "not_on_track_since": "datetime64[us]", "status": "str", "note": "str",
 }
-_BAND_QUANTILE = 0.25
+# Two later ORS in a row below the band make a client not on track: one low score is too often noise.
+TRACK_RUN = 2
 
 
 def _response_design(intake, elapsed) -> np.ndarray:
@@ -492,6 +495,32 @@ def clinic_response_fit(later: pd.DataFrame, settings: dict) -> dict | None:
     return random_intercept_fit_sums(later["n_later"].to_numpy(float), sx, later["s_y"].to_numpy(float), XtX, Xty, yty)
 
 
+def response_fits(con, period: dict, scope: Scope, settings: dict) -> tuple[pd.DataFrame, pd.Series, dict]:
+    """Each clinic's expected-response model, fitted on every client of the clinic up to the period's end.
+
+    Returns the model_ors_clients rows (in clinic, client order), each row's status ("fitted", or why
+    its clinic has no model: "few_clients", "response_not_converged") and clinic -> coefficients."""
+    every = queries.run_input(con, "model_ors_clients", period, scope, settings)
+    status = pd.Series("fitted", index=every.index, dtype=object)
+    has_later = every["n_later"] > 0
+    fits: dict[str, np.ndarray] = {}
+    for clinic, rows in every.groupby("clinic", sort=True):
+        fit = clinic_response_fit(rows[has_later[rows.index]], settings)
+        if fit is None or not fit["converged"]:
+            status[rows.index] = "few_clients" if fit is None else "response_not_converged"
+            continue
+        fits[clinic] = np.asarray(fit["beta"], float)
+    return every, status, fits
+
+
+def coefficients(fits: dict) -> dict:
+    """The fitted clinics' coefficients as the list parameters of ors_track_states."""
+    names = list(fits)
+    b = np.stack([fits[c] for c in names])
+    return {"clinics": names, "intercepts": b[:, 0].tolist(), "intake_slopes": b[:, 1].tolist(),
+            "time_slopes": b[:, 2].tolist(), "interactions": b[:, 3].tolist()}
+
+
 @python_query(
     "treatment_response",
     "Each client's latest ORS against the response expected from their intake ORS, estimated from their clinic's own clients.",
@@ -507,18 +536,21 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
 
         ORS = b0 + b1 intake + (b2 + b3 intake) ln(1 + sessions since intake) + client + noise,
 
-    fitted per clinic by REML with a random intercept per client, on the clinic's whole data whatever
-    site or therapist the scope narrows to (at_clinic_level) ("sessions since intake" is the
-    session_number difference to the client's first ORS in the period). The expected ORS of a
-    client is the model's value for their intake ORS at their latest ORS's session; the lower
-    band is the expected value plus the 25th percentile of the clinic's residuals (observed minus
-    expected, over all later ORS): a quarter of the clinic's later scores fall below it.
+    fitted per clinic by REML with a random intercept per client, on every client of the clinic up to
+    the period's end, whatever site or therapist the scope narrows to (at_clinic_level). The intake is
+    the client's first ORS in their whole history, not the first in the period ("sessions since
+    intake" is the session_number difference to it). The expected ORS of a client is the model's
+    value for their intake ORS at their latest ORS's session. The lower band is the expected value
+    plus the `track_band` per cent quantile (10 %) of the clinic's residuals at that many sessions
+    since intake (model_ors_track): about one in ten of the clinic's scores at that point fall below it.
 
     Columns: clinic, client_id, therapist_id (of the client's latest attended session in the
-    period), n_ors, intake_ors, session_number and ors (the client's latest ORS), expected_ors,
-    lower_band, not_on_track (the latest ORS is below the lower band; empty with fewer than 2 ORS
-    or when the clinic's model could not be fitted), status (a MODEL_STATUS code: "fitted", "one_ors", or why the clinic has
-    no model: "few_clients", "response_not_converged"), note (the status in English).
+    period), n_ors (up to the period's end), intake_ors, session_number and ors (the client's latest
+    ORS), expected_ors, lower_band, n_below (how many later ORS in a row, up to the latest, lie below
+    their band), not_on_track (n_below >= 2: the last two lie below; empty with fewer than two later
+    ORS or when the clinic's model could not be fitted), not_on_track_since (the first ORS of that
+    run), status (a MODEL_STATUS code: "fitted", "one_ors", "one_later", or why the clinic has no
+    model: "few_clients", "response_not_converged"), note (the status in English).
     A clinic needs at least `min_clients` clients with 2 or more ORS for its model.
     """
     narrowed = at_clinic_level(con, "treatment_response", params, scope, settings, "model_scope_clients",
@@ -526,44 +558,25 @@ def treatment_response(con, params: dict, scope: Scope, settings: dict) -> pd.Da
     if narrowed is not None:
         return typed_frame(narrowed, TREATMENT_RESPONSE_COLUMNS)
     period = {"start": params["start"], "end": params["end"]}
-    latest = queries.run_input(con, "model_ors_clients", period, scope, settings)  # in clinic, client order
-    if latest.empty:
+    every, status, fits = response_fits(con, period, scope, settings)
+    if not every["in_period"].any():
         return _empty(TREATMENT_RESPONSE_COLUMNS)
-    # Column-wise: the rows of each clinic by position (the clinics are few, the clients many).
-    size = len(latest)
-    expected_ors, lower_band = np.full(size, np.nan), np.full(size, np.nan)
-    status = np.full(size, "fitted", dtype=object)
-    design = _response_design(latest["intake_ors"], (latest["session_number"] - latest["intake_session"]).to_numpy(float))
-    has_later = latest["n_later"].to_numpy(float) > 0
-    sums = latest[["intake_ors", "n_later", "s_t", "s_tt", "s_y", "s_ty", "s_yy"]]
-    codes, clinics = pd.factorize(latest["clinic"], sort=True)
-    fits: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # clinic -> (its rows, beta)
-    for code, clinic in enumerate(clinics):
-        in_clinic = np.flatnonzero(codes == code)
-        later = sums.iloc[in_clinic[has_later[in_clinic]]]
-        fit = clinic_response_fit(later, settings)
-        if fit is None or not fit["converged"]:
-            status[in_clinic] = "few_clients" if fit is None else "response_not_converged"
-            continue
-        fits[clinic] = (in_clinic, np.asarray(fit["beta"], float))
+    latest = every[every["in_period"]].reset_index(drop=True)
+    status = status[every["in_period"]].reset_index(drop=True)
+    track = pd.DataFrame(columns=["clinic", "client_id", "expected_ors", "lower_band", "n_below", "since"])
     if fits:
-        # Every fitted clinic's band in one pass over the period's ORS (each with its own coefficients).
-        names = list(fits)
-        b = np.stack([fits[c][1] for c in names])
-        bands = queries.run_input(con, "model_ors_band", {
-            **period, "clinics": names, "intercepts": b[:, 0].tolist(), "intake_slopes": b[:, 1].tolist(),
-            "time_slopes": b[:, 2].tolist(), "interactions": b[:, 3].tolist()}, scope, settings)
-        band_of = dict(zip(bands["clinic"], bands["band"].astype(float)))
-        for clinic, (in_clinic, beta) in fits.items():
-            expected = design[in_clinic] @ beta
-            expected_ors[in_clinic] = np.round(expected, 2)
-            lower_band[in_clinic] = np.round(expected + band_of[clinic], 2)
-    has_two = latest["n_ors"].to_numpy() >= 2
-    fitted = ~np.isnan(lower_band)
-    below = latest["ors"].to_numpy(float) < lower_band
-    flag = pd.arrays.BooleanArray(below, ~(has_two & fitted))  # empty where nothing is compared
-    status[~has_two & (status == "fitted")] = "one_ors"
-    note = pd.Series(status).map(MODEL_STATUS).to_numpy()
-    latest = latest.assign(expected_ors=expected_ors, lower_band=lower_band, not_on_track=flag, status=status,
-                           note=note)
+        # Every fitted clinic's band and run of low scores in one pass over its ORS (each with its own coefficients).
+        track = queries.run_input(con, "model_ors_track", {"end": params["end"], **coefficients(fits)}, scope,
+                                  settings)
+    latest = latest.merge(track[["clinic", "client_id", "expected_ors", "lower_band", "n_below", "since"]],
+                          on=["clinic", "client_id"], how="left")
+    judged = latest["n_later"].to_numpy() >= TRACK_RUN
+    judged &= latest["lower_band"].notna().to_numpy()
+    low = latest["n_below"].fillna(0).to_numpy() >= TRACK_RUN
+    flag = pd.arrays.BooleanArray(low & judged, ~judged)  # empty where nothing is compared
+    status[(latest["n_ors"] < 2).to_numpy() & (status == "fitted").to_numpy()] = "one_ors"
+    status[(latest["n_later"] < TRACK_RUN).to_numpy() & (status == "fitted").to_numpy()] = "one_later"
+    since = pd.to_datetime(latest["since"]).where(pd.Series(low & judged))
+    latest = latest.assign(not_on_track=flag, not_on_track_since=since, status=status.to_numpy(),
+                           note=status.map(MODEL_STATUS).to_numpy())
     return typed_frame(latest, TREATMENT_RESPONSE_COLUMNS)

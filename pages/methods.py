@@ -31,10 +31,34 @@ def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def percent_interval(value, low, high) -> str:
+    """A proportion as a percentage with its interval: 29 % (26–34)."""
+    if pd.isna(value):
+        return "–"
+    return t("methods.validation.percent", value=i18n.number(100 * value, 0), low=i18n.number(100 * low, 0),
+             high=i18n.number(100 * high, 0))
+
+
+def validation_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """flag_validation's rows as the Methods page shows them: the flag by name, each share with its interval."""
+    return pd.DataFrame({
+        t("methods.col.clinic"): rows["clinic"].to_numpy(),
+        t("methods.col.flag"): [t(f"methods.flag.{flag}.name") for flag in rows["flag"]],
+        t("methods.col.closed"): [i18n.integer(n) for n in rows["n_closed"]],
+        t("methods.col.poor"): [i18n.integer(n) for n in rows["n_poor"]],
+        t("methods.col.share_flagged"): [percent_interval(*v) for v in
+                                         zip(rows["share_flagged"], rows["share_low"], rows["share_high"])],
+        t("methods.col.sensitivity"): [percent_interval(*v) for v in
+                                       zip(rows["sensitivity"], rows["sensitivity_low"], rows["sensitivity_high"])],
+        t("methods.col.ppv"): [percent_interval(*v) for v in zip(rows["ppv"], rows["ppv_low"], rows["ppv_high"])],
+    })
+
+
 frame.ensure()
 settings = dict(current_store(filtered=False).settings)
 values = {name: shown_value(value) for name, value in settings.items()}
 values["suppress_below_minus_one"] = shown_value(settings["suppress_below"] - 1)
+values["repair_window_plus_one"] = shown_value(settings["repair_window"] + 1)
 
 st.title(t("methods.title"))
 st.markdown(t("methods.intro"))
@@ -65,12 +89,21 @@ st.markdown(t("methods.etr.body", **values))
 st.markdown(t("methods.early.body", **values))
 
 st.header(t("methods.flags.title"))
-st.markdown(t("methods.flags.intro"))
+st.markdown(t("methods.flags.intro", **values))
 st.markdown(markdown_table(
     (t("methods.col.flag"), t("methods.col.raised"), t("methods.col.why"), t("methods.col.weight")),
     [(f"**{t(f'methods.flag.{flag}.name')}**", t(f"methods.flag.{flag}.raised", **values),
       t(f"methods.flag.{flag}.why"), str(weight)) for flag, weight in CONCERN_WEIGHTS.items()],
 ))
+
+st.subheader(t("methods.validation.title"))
+st.markdown(t("methods.validation.body", **values))
+validation = current_store(filtered=False).query("flag_validation")
+if validation is None or validation.empty:
+    st.info(t("methods.validation.none"))
+else:
+    st.dataframe(validation_table(validation), hide_index=True, key="methods_validation")
+    st.caption(t("methods.validation.note"))
 
 st.header(t("methods.settings.title"))
 st.markdown(t("methods.settings.intro", path=code(store.home_dir() / "settings.toml")))

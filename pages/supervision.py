@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance import i18n
-from alliance.agenda import on_track_notices, reasons
+from alliance.agenda import agenda, agenda_left_out, on_track_notices, reasons
 from alliance.caseload import FLAGS
 from alliance.charts.timeline import create_client_timeline
 from alliance.i18n import t
@@ -138,17 +138,18 @@ st.caption(t("sup.caseload_note"))
 
 # ------------------------------------------------------------------ agenda
 st.subheader(t("sup.agenda_heading"))
-if flagged.empty:
+listed, left_out = agenda(mine, snapshot.setting("alert_budget"))
+if listed.empty:
     st.info(t("sup.agenda_empty", therapist=shown_name))
 else:
-    agenda = pd.DataFrame({
-        "rank": range(1, len(flagged) + 1),
-        "client_id": flagged["client_id"].to_numpy(),
-        "reason": reasons(flagged, cutoff).to_numpy(),
-        "last_session_date": flagged["last_session_date"].to_numpy(),
-        "concern": flagged["concern"].to_numpy(),
+    agenda_table = pd.DataFrame({
+        "rank": range(1, len(listed) + 1),
+        "client_id": listed["client_id"].to_numpy(),
+        "reason": reasons(listed, cutoff).to_numpy(),
+        "last_session_date": listed["last_session_date"].to_numpy(),
+        "concern": listed["concern"].to_numpy(),
     })
-    st.dataframe(agenda, hide_index=True, key="sup_agenda", column_config={
+    st.dataframe(agenda_table, hide_index=True, key="sup_agenda", column_config={
         "rank": st.column_config.NumberColumn(t("sup.col.rank"), width=40),
         "client_id": st.column_config.TextColumn(t("sup.col.client")),
         "reason": st.column_config.TextColumn(t("sup.col.reason"), width=REASON_WIDTH),
@@ -156,6 +157,8 @@ else:
         "concern": st.column_config.NumberColumn(t("sup.col.concern"), help=t("sup.concern_help")),
     })
     st.caption(t("sup.agenda_note"))
+    if left_out:
+        st.caption(agenda_left_out(left_out, len(listed), snapshot.setting("alert_budget")))
 
 # ------------------------------------------------------------------ one client's course
 clients = mine["client_id"].tolist()  # in order of concern

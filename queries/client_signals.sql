@@ -1,8 +1,18 @@
--- client_signals: per client with an attended session in the period, the signals a supervisor looks at (caseload flags without the model-based one).
+-- client_signals: per client with an attended session in the period, the signals a supervisor looks at (caseload flags without the model-based one), each with the date since when it has been raised.
 -- param start: date
 -- param end: date
--- uses: rupture_status
-WITH per_client AS (
+-- uses: rupture_status, alliance_states, flag_states
+-- docs/methods.md "Caseload flags" says what each flag means and why; flag_states gives, for every
+-- session of a client's history up to the period's end, whether each flag is raised there. A flag
+-- is raised for the client when it is raised at their latest such session and that session is in
+-- the period; <flag>_since is the date of the first session of the run of sessions at which it has
+-- been raised without a break. The rupture flag is the exception: it stays raised from the rupture
+-- until the rupture is repaired (rupture_status, contract section 6), so it is raised when a
+-- rupture in the period whose drop is a reliable change is open or unrepaired, since the first such.
+WITH history AS (
+    SELECT * FROM attended_sessions WHERE ($end IS NULL OR session_date <= $end)
+),
+per_client AS (
     -- "last" means the client's latest attended session in the period, in the contract's order (attended_seq).
     SELECT
         clinic, client_id,
@@ -13,40 +23,90 @@ WITH per_client AS (
         count(*) FILTER (WHERE is_rated) AS n_rated,
         max(session_date) AS last_session_date,
         arg_max(srs_total, attended_seq) FILTER (WHERE is_rated) AS last_srs,
-        arg_max(is_rated, attended_seq, 3) AS rated_in_last_three,
-        bool_and(srs_total = 40) FILTER (WHERE is_rated) AS always_40,
-        arg_max(client_wai - therapist_wai, attended_seq)
-            FILTER (WHERE client_wai IS NOT NULL AND therapist_wai IS NOT NULL) AS last_discrepancy,
-        count(ors_total) AS n_ors,
-        arg_max(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS last_ors,
-        arg_min(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS first_ors
-    FROM attended_sessions
+        arg_max(wai_discrepancy, attended_seq) FILTER (WHERE wai_discrepancy IS NOT NULL) AS last_discrepancy
+    FROM history
     WHERE ($start IS NULL OR session_date >= $start)
-      AND ($end IS NULL OR session_date <= $end)
     GROUP BY clinic, client_id
 ),
-rupture_flags AS (
+breaks AS (
+    SELECT *, coalesce(max(CASE WHEN NOT raised THEN attended_seq END)
+                           OVER (PARTITION BY clinic, client_id, flag), 0) AS last_break
+    FROM flag_states
+    WHERE flag <> 'rupture_flag'
+),
+runs AS (
+    -- now: raised at the client's latest such session, if that session is in the period; since: the
+    -- first session of the run of sessions at which it has been raised, up to the latest.
+    SELECT clinic, client_id, flag,
+           arg_max(raised, attended_seq) AND ($start IS NULL OR arg_max(session_date, attended_seq) >= $start) AS now,
+           min(session_date) FILTER (WHERE attended_seq > last_break) AS since
+    FROM breaks
+    GROUP BY ALL
+),
+flag_runs AS (
     SELECT clinic, client_id,
-           count(*) FILTER (WHERE status = 'open') AS n_open_ruptures,
-           count(*) FILTER (WHERE status = 'unrepaired') AS n_unrepaired_ruptures
-    FROM rupture_status
-    WHERE ($start IS NULL OR session_date >= $start)
-      AND ($end IS NULL OR session_date <= $end)
-    GROUP BY clinic, client_id
+           bool_or(now) FILTER (WHERE flag = 'low_alliance') AS low_now,
+           any_value(since) FILTER (WHERE flag = 'low_alliance') AS low_since,
+           bool_or(now) FILTER (WHERE flag = 'deteriorated') AS worse_now,
+           any_value(since) FILTER (WHERE flag = 'deteriorated') AS worse_since,
+           bool_or(now) FILTER (WHERE flag = 'large_discrepancy') AS gap_now,
+           any_value(since) FILTER (WHERE flag = 'large_discrepancy') AS gap_since,
+           bool_or(now) FILTER (WHERE flag = 'no_recent_feedback') AS silent_now,
+           any_value(since) FILTER (WHERE flag = 'no_recent_feedback') AS silent_since,
+           bool_or(now) FILTER (WHERE flag = 'ceiling') AS ceiling_now,
+           any_value(since) FILTER (WHERE flag = 'ceiling') AS ceiling_since
+    FROM runs
+    GROUP BY ALL
+),
+ors_latest AS (
+    SELECT clinic, client_id, count(ors_total) AS n_ors,
+           arg_max(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL)
+             - arg_min(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS ors_change
+    FROM history GROUP BY ALL
+),
+reliable AS (
+    SELECT DISTINCT clinic, reliable_drop FROM alliance_states
+),
+rupture_flags AS (
+    -- A rupture flags the client while it is recent (at one of their last repair_window + 1 rated
+    -- sessions up to the period's end) and not repaired, and when it is a reliable fall both from the
+    -- session before and from the client's own level (alliance_states): a fall from one unusually
+    -- high score is mostly that score's chance. Older ruptures stay counted, not flagged.
+    SELECT r.clinic, r.client_id,
+           count(*) FILTER (WHERE r.status = 'open') AS n_open_ruptures,
+           count(*) FILTER (WHERE r.status = 'unrepaired') AS n_unrepaired_ruptures,
+           min(r.session_date) FILTER (WHERE r.status IN ('open', 'unrepaired') AND a.rated_after <= $repair_window
+                                         AND r."drop" >= a.reliable_drop AND a.below_own >= a.reliable_drop)
+               AS rupture_since
+    FROM rupture_status r
+    LEFT JOIN alliance_states a USING (clinic, client_id, session_id)
+    WHERE ($start IS NULL OR r.session_date >= $start)
+      AND ($end IS NULL OR r.session_date <= $end)
+    GROUP BY ALL
 )
 SELECT
     p.clinic, p.client_id, p.therapist_id, p.site, p.sector, p.n_sessions, p.n_rated, p.last_session_date,
     p.last_srs,
-    coalesce(p.last_srs < $srs_cutoff, false) AS low_alliance,
+    coalesce(f.low_now, false) AS low_alliance,
     coalesce(r.n_open_ruptures, 0) AS n_open_ruptures,
     coalesce(r.n_unrepaired_ruptures, 0) AS n_unrepaired_ruptures,
-    coalesce(r.n_open_ruptures, 0) + coalesce(r.n_unrepaired_ruptures, 0) > 0 AS rupture_flag,
-    CASE WHEN p.n_ors >= 2 THEN p.last_ors - p.first_ors END AS ors_change,
-    coalesce(p.n_ors >= 2 AND p.last_ors - p.first_ors <= -$ors_rci, false) AS deteriorated,
+    r.rupture_since IS NOT NULL AS rupture_flag,
+    CASE WHEN o.n_ors >= 2 THEN o.ors_change END AS ors_change,
+    coalesce(f.worse_now, false) AS deteriorated,
     round(p.last_discrepancy, 2) AS last_discrepancy,
-    coalesce(abs(p.last_discrepancy) >= 1, false) AS large_discrepancy,
-    len(p.rated_in_last_three) = 3 AND NOT list_bool_or(p.rated_in_last_three) AS no_recent_feedback,
-    coalesce(p.n_rated >= 3 AND p.always_40, false) AS ceiling
+    coalesce(f.gap_now, false) AS large_discrepancy,
+    coalesce(f.silent_now, false) AS no_recent_feedback,
+    coalesce(f.ceiling_now, false) AS ceiling,
+    v.reliable_drop,
+    CASE WHEN f.low_now THEN f.low_since END AS low_alliance_since,
+    r.rupture_since,
+    CASE WHEN f.worse_now THEN f.worse_since END AS deteriorated_since,
+    CASE WHEN f.gap_now THEN f.gap_since END AS discrepancy_since,
+    CASE WHEN f.silent_now THEN f.silent_since END AS no_feedback_since,
+    CASE WHEN f.ceiling_now THEN f.ceiling_since END AS ceiling_since
 FROM per_client p
+LEFT JOIN flag_runs f USING (clinic, client_id)
+LEFT JOIN ors_latest o USING (clinic, client_id)
 LEFT JOIN rupture_flags r USING (clinic, client_id)
+LEFT JOIN reliable v USING (clinic)
 ORDER BY p.clinic, p.client_id;

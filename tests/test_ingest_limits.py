@@ -279,12 +279,16 @@ def troubled_exports(exports, bomb) -> Path:
     """The sample, with three files that each could stop a store: a workbook bomb (rejected by its size), a
     workbook that takes long to read, and a Parquet file whose reading needs more memory than its limit."""
     shutil.copy(bomb, exports / bomb.name)
-    (exports / "sessions_slow.xlsx").write_bytes(slow_workbook(50_000))  # about 5 s to read here
+    (exports / "sessions_slow.xlsx").write_bytes(slow_workbook(SLOW_ROWS))  # about 10 s to read here
     _memory_hungry_parquet(exports / "feedback_hungry.parquet")
     return exports
 
 
-TROUBLED_ENV = {"ALLIANCE_FILE_SECONDS": "1", "ALLIANCE_FILE_MEMORY": "900MB", "ALLIANCE_MAX_UNPACKED": "1GB"}
+# The time limit must stop the slow workbook (about 10 s to read here, so well past it on a machine
+# three times as fast) and leave the memory-hungry Parquet file time to reach its memory limit (well
+# under a second here; with a 1 s limit a loaded CI machine once stopped it for time instead).
+SLOW_ROWS = 100_000
+TROUBLED_ENV = {"ALLIANCE_FILE_SECONDS": "3", "ALLIANCE_FILE_MEMORY": "900MB", "ALLIANCE_MAX_UNPACKED": "1GB"}
 
 
 def test_no_archived_file_can_stop_the_store(troubled_exports, tmp_path, monkeypatch, sample_data):
@@ -296,7 +300,7 @@ def test_no_archived_file_can_stop_the_store(troubled_exports, tmp_path, monkeyp
     seen = files(home)
     assert seen["feedback_bomb.xlsx"] == ("rejected", "feedback_bomb.xlsx expands to 2.0 GB when unpacked; the limit "
                                                       "is 1.0 GB (ALLIANCE_MAX_UNPACKED).")
-    assert seen["sessions_slow.xlsx"] == ("rejected", "sessions_slow.xlsx took longer to read than its limit of 1 "
+    assert seen["sessions_slow.xlsx"] == ("rejected", "sessions_slow.xlsx took longer to read than its limit of 3 "
                                                       "seconds (ALLIANCE_FILE_SECONDS) and was stopped; it is rejected, "
                                                       "and the other files are loaded.")
     assert seen["feedback_hungry.parquet"] == (
@@ -331,7 +335,7 @@ def test_no_archived_file_can_stop_the_store(troubled_exports, tmp_path, monkeyp
     report = store.rebuild(home)
     hungry = {f.file: f for f in report.files}["feedback_hungry.parquet"]
     assert (hungry.status, hungry.rows_read, hungry.rows_quarantined) == ("loaded", 2, 2), hungry.message
-    assert files(home)["sessions_slow.xlsx"][0] == "loaded" and loaded(home)["sessions_slow.xlsx"] == 50_000
+    assert files(home)["sessions_slow.xlsx"][0] == "loaded" and loaded(home)["sessions_slow.xlsx"] == SLOW_ROWS
 
 
 def test_a_file_that_fails_half_way_leaves_nothing_of_itself_behind():

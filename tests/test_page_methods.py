@@ -97,7 +97,7 @@ def test_methods_in_norwegian(monkeypatch, tmp_path, sample_home, missing_export
     assert list(at.table[0].value.columns) == ["Innstilling", "Gjeldende", "Standard", "Avviker fra standard",
                                                "Hva det betyr"]
     table = settings_table(at)
-    assert list(table["differs"]) == ["endret", "endret", "", "", "", "", "", "", "", "", ""]
+    assert list(table["differs"]) == ["endret", "endret", "", "", "", "", "", "", "", "", "", "", ""]
     assert list(table["in_force"][:2]) == ["35,5", "3"]
     assert "Settings in force" not in text and "Definitions" not in text
 

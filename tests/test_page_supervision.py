@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -178,15 +179,24 @@ def test_a_therapist_shows_their_caseload_with_every_flag_and_an_agenda(
         in texts(at)
 
     agenda = table(at, "sup_agenda")
-    assert list(agenda["client_id"]) == list(flagged["client_id"])  # only the flagged, most concerning first
+    # Only the flagged, most concerning first, and at most the alert budget: 25 % of the caseload.
+    limit = max(1, 25 * len(expected) // 100)
+    listed = flagged.head(limit)
+    assert list(agenda["client_id"]) == list(listed["client_id"])
+    if len(flagged) > limit:
+        assert (f"{len(flagged) - limit} more flagged client(s) are left out: the agenda lists at most 25 % of the "
+                f"caseload ({limit}), those of most concern. All flags are in the caseload above.") in texts(at)
+    else:
+        assert "more flagged client(s) are left out" not in texts(at)
     assert list(agenda["concern"]) == sorted(agenda["concern"], reverse=True)
     assert list(agenda["rank"]) == list(range(1, len(agenda) + 1))
     words = {"deteriorated": "lower than at the first session", "not_on_track": "not on track",
              "rupture_flag": "rupture not repaired", "low_alliance": "below the cutoff 36",
              "large_discrepancy": "points apart", "no_recent_feedback": "no SRS in the last three sessions",
              "ceiling": "SRS 40 every time"}
-    for reason, (_, client) in zip(agenda["reason"], flagged.iterrows()):
+    for reason, (_, client) in zip(agenda["reason"], listed.iterrows()):
         assert reason[0].isupper()
+        assert reason.count(", since ") == client["n_flags"]  # every flag says since when
         for flag, phrase in words.items():
             assert (phrase in reason.lower() or phrase.lower() in reason.lower()) == bool(client[flag]), (reason, flag)
         # the reasons come in the order of their weight
@@ -272,7 +282,7 @@ def test_norwegian(monkeypatch, sample_home, missing_exports, busiest):
     assert f"Klientlisten til {busiest['therapist']}" in texts(at)
     top_reason = table(at, "sup_agenda")["reason"].iloc[0].lower()
     top = busiest["caseload"].iloc[0]
-    phrases = {"deteriorated": "poeng lavere enn ved første time", "not_on_track": "ikke i rute",
+    phrases = {"deteriorated": "poeng lavere enn ved første time", "not_on_track": "ikke på sporet",
                "rupture_flag": "brudd som ikke er reparert", "low_alliance": "under grensen 36",
                "large_discrepancy": "poeng fra hverandre", "no_recent_feedback": "ingen srs de tre siste timene",
                "ceiling": "srs 40 hver gang"}
@@ -486,3 +496,19 @@ def test_hostile_comment_is_shown_literally_in_the_browser(page, streamlit_serve
     page.wait_for_timeout(500)
     assert dialogs == []
     page.screenshot(path=screenshots / "supervision_hostile.png", full_page=True)
+
+
+def test_a_smaller_alert_budget_leaves_flagged_clients_out_and_says_how_many(monkeypatch, sample_home, tmp_path,
+                                                                          missing_exports, busiest):
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home)
+    (home / "settings.toml").write_text("alert_budget = 10\n", encoding="utf-8")
+    at = open_page(monkeypatch, home, missing_exports, {"sup_therapist": busiest["key"]})
+    expected = busiest["caseload"]
+    flagged = expected[expected["n_flags"] > 0]
+    limit = max(1, 10 * len(expected) // 100)
+    assert len(flagged) > limit  # the budget binds here
+    assert list(table(at, "sup_agenda")["client_id"]) == list(flagged["client_id"].head(limit))
+    assert (f"{len(flagged) - limit} more flagged client(s) are left out: the agenda lists at most 10 % of the "
+            f"caseload ({limit}), those of most concern. All flags are in the caseload above.") in texts(at)
+    assert list(table(at, "sup_caseload")["client_id"]) == list(expected["client_id"])  # every client stays listed

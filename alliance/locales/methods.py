@@ -364,8 +364,9 @@ TEXT = {
         'en': (
                 "From the clinic's own clients, a model learns how ORS scores usually move after intake for someone "
                 'who started at a given ORS: clients who start low tend to gain more, clients who start high gain '
-                'little. A client is **not on track** when their latest ORS is below the lower band of that expected '
-                "course, where about a quarter of the clinic's later scores lie. This follows the expected recovery "
+                'little. The intake is the client\'s first ORS in their whole history. A client is **not on track** '
+                'when their last two ORS lie below the band that {track_band} % of the clinic\'s scores fall below at '
+                'the same point of treatment (one low score is too often noise). This follows the expected recovery '
                 'curves of established feedback systems (Finch, Lambert & Schaalje 2001; Lambert et al. 2002; Miller '
                 'et al. 2005), which reduce deterioration when therapists act on the signal (Lambert, Whipple & '
                 'Kleinstäuber 2018). The curve describes the usual course in this clinic, not a standard of good '
@@ -375,9 +376,9 @@ TEXT = {
         'nb': (
                 'Ut fra klinikkens egne klienter lærer en modell hvordan ORS-skårer vanligvis utvikler seg etter '
                 'inntak for en som startet på en gitt ORS: klienter som starter lavt, får ofte større bedring, '
-                'klienter som starter høyt, lite. En klient er **ikke på sporet** når siste ORS ligger under det '
-                'nedre båndet for dette forventede forløpet, der omtrent en fjerdedel av klinikkens senere skårer '
-                'ligger. Dette følger de forventede bedringskurvene i etablerte tilbakemeldingssystemer (Finch, '
+                'klienter som starter høyt, lite. Første time er klientens aller første ORS. En klient er **ikke på '
+                'sporet** når de to siste ORS ligger under båndet som {track_band} % av klinikkens skårer havner under '
+                'på samme tidspunkt i behandlingen (én lav skår er for ofte tilfeldig). Dette følger de forventede bedringskurvene i etablerte tilbakemeldingssystemer (Finch, '
                 'Lambert & Schaalje 2001; Lambert mfl. 2002; Miller mfl. 2005), som reduserer forverring når '
                 'terapeuter handler på signalet (Lambert, Whipple & Kleinstäuber 2018). Kurven beskriver det vanlige '
                 'forløpet i denne klinikken, ikke en standard for god behandling; et flagg inviterer til en samtale '
@@ -420,15 +421,25 @@ TEXT = {
     'methods.flags.intro': {
         'en': (
                 'For supervision, every client with an attended session in the period gets these flags. The agenda '
-                'orders clients by *concern*, a weighted count of their flags, then by the most recent session. The '
-                'weights put outcome first and the quality of the feedback last; they order a list, they are not a '
-                'score of the client.'
+                'orders clients by *concern*, a weighted count of their flags, then by the most recent session, and '
+                'lists at most {alert_budget} % of the clients seen in the last {active_weeks} weeks. The weights put '
+                'outcome first and the quality of the feedback last; they order a list, they are not a score of the '
+                'client. Everyone gives a lower SRS at the first sessions, so the alliance flags compare a session '
+                'with the level expected of this client then: the clinic\'s mean at that session number plus the '
+                'client\'s own usual distance from it. A fall counts when it is a **reliable change**, 1.96·√(2σ²ₑ) '
+                'with σ²ₑ the clinic\'s variance from session to session within clients (Jacobson & Truax 1991): '
+                'larger than the usual movement of one client\'s score. Every flag says since when it has been raised.'
         ),
         'nb': (
                 'Til veiledning får hver klient med en gjennomført time i perioden disse flaggene. Agendaen ordner '
-                'klientene etter *bekymring*, en vektet telling av flaggene, og så etter siste time. Vektene setter '
+                'klientene etter *bekymring*, en vektet telling av flaggene, og så etter siste time, og viser høyst '
+                '{alert_budget} % av klientene som har vært til time de siste {active_weeks} ukene. Vektene setter '
                 'utfall først og kvaliteten på tilbakemeldingene sist; de ordner en liste, de er ikke en skår av '
-                'klienten.'
+                'klienten. Alle gir lavere SRS de første timene, så allianseflaggene sammenligner en time med nivået '
+                'som er ventet for denne klienten da: klinikkens snitt ved det timenummeret pluss klientens egen vanlige '
+                'avstand fra det. Et fall teller når det er en **reliabel endring**, 1,96·√(2σ²ₑ), der σ²ₑ er '
+                'klinikkens variasjon fra time til time innen klienter (Jacobson & Truax 1991): større enn den vanlige '
+                'bevegelsen i én klients skår. Hvert flagg sier fra når det ble satt.'
         ),
     },
     'methods.col.flag': {
@@ -452,8 +463,8 @@ TEXT = {
         'nb': 'forverret',
     },
     'methods.flag.deteriorated.raised': {
-        'en': 'the last ORS is at least {ors_rci} points below the first',
-        'nb': 'siste ORS er minst {ors_rci} poeng lavere enn første',
+        'en': "the latest ORS is at least {ors_rci} points below the client's first ORS ever",
+        'nb': 'siste ORS er minst {ors_rci} poeng lavere enn klientens aller første',
     },
     'methods.flag.deteriorated.why': {
         'en': 'the client is worse off than at the start',
@@ -464,8 +475,8 @@ TEXT = {
         'nb': 'ikke på sporet',
     },
     'methods.flag.not_on_track.raised': {
-        'en': 'the latest ORS is below the lower band of the expected course',
-        'nb': 'siste ORS er under det nedre båndet for forventet forløp',
+        'en': 'the last two ORS are below the lower band of the expected course',
+        'nb': 'de to siste ORS er under det nedre båndet for forventet forløp',
     },
     'methods.flag.not_on_track.why': {
         'en': 'an early warning, before deterioration is reliable',
@@ -476,8 +487,10 @@ TEXT = {
         'nb': 'brudd',
     },
     'methods.flag.rupture_flag.raised': {
-        'en': 'a rupture in the period is open or unrepaired',
-        'nb': 'et brudd i perioden er åpent eller ureparert',
+        'en': 'a rupture at one of the last {repair_window_plus_one} rated sessions is not repaired, and the fall '
+              "is a reliable change from the session before and from the client's own level",
+        'nb': 'et brudd ved en av de {repair_window_plus_one} siste utfylte timene er ikke reparert, og fallet er en '
+              'reliabel endring fra timen før og fra klientens eget nivå',
     },
     'methods.flag.rupture_flag.why': {
         'en': 'unrepaired ruptures go with poorer outcome',
@@ -488,12 +501,14 @@ TEXT = {
         'nb': 'lav allianse',
     },
     'methods.flag.low_alliance.raised': {
-        'en': "the last rated session's SRS total is below {srs_cutoff}",
-        'nb': 'SRS-summen i siste utfylte time er under {srs_cutoff}',
+        'en': "the last rated session's SRS total is below {srs_cutoff} and a reliable change below the level "
+              "expected of this client",
+        'nb': 'SRS-summen i siste utfylte time er under {srs_cutoff} og en reliabel endring under nivået som er '
+              'ventet for klienten',
     },
     'methods.flag.low_alliance.why': {
-        'en': "the client's most recent view of the relationship",
-        'nb': 'klientens siste syn på relasjonen',
+        'en': "the client's view of the relationship has fallen, beyond the usual early rise",
+        'nb': 'klientens syn på relasjonen har falt, ut over den vanlige stigningen i starten',
     },
     'methods.flag.large_discrepancy.name': {
         'en': 'large discrepancy',
@@ -524,12 +539,79 @@ TEXT = {
         'nb': 'tak',
     },
     'methods.flag.ceiling.raised': {
-        'en': '40 at every one of 3 or more rated sessions',
-        'nb': '40 i hver av 3 eller flere utfylte timer',
+        'en': '40 at each of the last 3 rated sessions',
+        'nb': '40 i hver av de 3 siste utfylte timene',
     },
     'methods.flag.ceiling.why': {
         'en': 'the scores carry no signal: ask in words',
         'nb': 'skårene sier ingenting: spør med ord',
+    },
+    'methods.flag.any.name': {
+        'en': 'any flag',
+        'nb': 'minst ett flagg',
+    },
+    'methods.validation.title': {
+        'en': "How the flags did on this clinic's closed treatments",
+        'nb': 'Hvordan flaggene traff i klinikkens avsluttede behandlinger',
+    },
+    'methods.validation.body': {
+        'en': ('A flag is worth a meeting only if it points to the clients who then do poorly. For every closed '
+               'treatment (no session in the last {active_weeks} weeks) with at least three ORS, the table asks '
+               'whether each flag was raised before the final ORS, and whether the treatment ended without a '
+               'reliable improvement (the final ORS less than {ors_rci} points above the first). **Flagged** is the '
+               'share of treatments in which the flag was raised: what the alert budget costs. **Sensitivity** is '
+               'the share of the treatments that ended without improvement that were flagged: how many it caught. '
+               '**Positive predictive value** is the share of the flagged treatments that ended without '
+               'improvement: how often a flag was right. A clinic can see from this whether its thresholds and '
+               'alert budget are well set.'),
+        'nb': ('Et flagg er bare verdt en samtale hvis det peker på klientene som så får det dårlig. For hver '
+               'avsluttede behandling (ingen time de siste {active_weeks} ukene) med minst tre ORS viser tabellen om '
+               'hvert flagg ble satt før siste ORS, og om behandlingen endte uten reliabel bedring (siste ORS mindre '
+               'enn {ors_rci} poeng over den første). **Flagget** er andelen behandlinger der flagget ble satt: hva '
+               'varslingsbudsjettet koster. **Sensitivitet** er andelen av behandlingene som endte uten bedring, som '
+               'ble flagget: hvor mange flagget fanget opp. **Positiv prediktiv verdi** er andelen av de flaggede '
+               'behandlingene som endte uten bedring: hvor ofte et flagg traff. Slik kan klinikken se om grensene og '
+               'varslingsbudsjettet er godt satt.'),
+    },
+    'methods.validation.note': {
+        'en': ('Percentages with 95 % Wilson intervals over the clients (Wilson 1927). Clients of one therapist are not '
+               'independent, so with few therapists the intervals are too narrow. A closed treatment says how a '
+               'flag did in the past; it does not say that acting on it would have changed the outcome.'),
+        'nb': ('Prosent med 95 % Wilson-intervall over klientene (Wilson 1927). Klienter hos samme terapeut er ikke uavhengige, så '
+               'med få terapeuter blir intervallene for smale. Avsluttede behandlinger viser hvordan et flagg traff '
+               'før; de viser ikke at det hadde endret utfallet å handle på det.'),
+    },
+    'methods.validation.none': {
+        'en': 'No closed treatment with three or more ORS yet: the flags cannot be checked against outcomes.',
+        'nb': 'Ingen avsluttede behandlinger med tre eller flere ORS ennå: flaggene kan ikke sjekkes mot utfall.',
+    },
+    'methods.validation.percent': {
+        'en': '{value} % ({low}–{high})',
+        'nb': '{value} % ({low}–{high})',
+    },
+    'methods.col.clinic': {
+        'en': 'Clinic',
+        'nb': 'Klinikk',
+    },
+    'methods.col.closed': {
+        'en': 'Closed treatments',
+        'nb': 'Avsluttede behandlinger',
+    },
+    'methods.col.poor': {
+        'en': 'Ended without improvement',
+        'nb': 'Endte uten bedring',
+    },
+    'methods.col.share_flagged': {
+        'en': 'Flagged',
+        'nb': 'Flagget',
+    },
+    'methods.col.sensitivity': {
+        'en': 'Sensitivity',
+        'nb': 'Sensitivitet',
+    },
+    'methods.col.ppv': {
+        'en': 'Positive predictive value',
+        'nb': 'Positiv prediktiv verdi',
     },
     'methods.settings.title': {
         'en': 'Settings in force',
@@ -626,6 +708,18 @@ TEXT = {
                "(eller siste dag i dataene). Veiledningssiden og rapporten viser aktive klienter, så en avsluttet "
                "behandling ikke blir stående på agendaen; alle klienter er ett klikk unna."),
     },
+    'methods.setting.track_band': {
+        'en': ("A client is not on track when their last two ORS lie below the band that this per cent of the clinic's "
+               'ORS at the same point of treatment fall below.'),
+        'nb': ('En klient er ikke på sporet når de to siste ORS ligger under båndet som så mange prosent av klinikkens '
+               'ORS på samme tidspunkt i behandlingen havner under.'),
+    },
+    'methods.setting.alert_budget': {
+        'en': ("The supervision agenda lists at most this per cent of the therapist's active clients (at least one), "
+               'those of most concern, and says how many flagged clients it leaves out.'),
+        'nb': ('Agendaen for veiledning viser høyst så mange prosent av terapeutens aktive klienter (minst én), de med '
+               'høyest prioritet, og sier hvor mange klienter med flagg den utelater.'),
+    },
     'methods.setting.min_reliability': {
         'en': ("A therapist's model estimate is compared with the others only when it is at least this reliable: the "
                "therapist variance over itself plus the client and session variance averaged over the therapist's "
@@ -680,6 +774,8 @@ REFERENCES = (
     "385–443.",
     "Hatcher, R. L., & Gillaspy, J. A. (2006). Development and validation of a revised short version of the "
     "Working Alliance Inventory. *Psychotherapy Research, 16*(1), 12–25.",
+    "Jacobson, N. S., & Truax, P. (1991). Clinical significance: A statistical approach to defining meaningful "
+    "change in psychotherapy research. *Journal of Consulting and Clinical Psychology, 59*(1), 12–19.",
     "Lambert, M. J., Whipple, J. L., Bishop, M. J., Vermeersch, D. A., Gray, G. V., & Finch, A. E. (2002). "
     "Comparison of empirically-derived and rationally-derived methods for identifying patients at risk for "
     "treatment failure. *Clinical Psychology & Psychotherapy, 9*(3), 149–164.",
@@ -698,4 +794,6 @@ REFERENCES = (
     "*Psychological Bulletin, 86*(2), 420–428.",
     "Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance. *Statistics in Medicine, "
     "24*(8), 1185–1202.",
+    "Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference. *Journal of the "
+    "American Statistical Association, 22*(158), 209–212.",
 )

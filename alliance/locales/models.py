@@ -51,6 +51,10 @@ TEXT = {
         "en": "Only one ORS so far: nothing to compare yet.",
         "nb": "Bare én ORS så langt: ingenting å sammenligne med ennå.",
     },
+    "model.status.one_later": {
+        "en": "Only one ORS after the first: two in a row below the expected response are needed to judge.",
+        "nb": "Bare én ORS etter den første: det trengs to på rad under forventet forløp for å vurdere.",
+    },
     "model.status.few_judged": {
         "en": "Fewer than 3 therapists have enough clients to be judged, so the spread between ordinary therapists "
               "cannot be estimated: the limits allow for chance alone and are narrower than they should be.",

@@ -76,14 +76,24 @@ TEXT = {
     "sup.flagcol.large_discrepancy": {"en": "Gap", "nb": "Sprik"},
     "sup.flagcol.no_recent_feedback": {"en": "No SRS", "nb": "Ingen SRS"},
     "sup.flagcol.ceiling": {"en": "Ceiling", "nb": "Takeffekt"},
-    "sup.flaghelp.deteriorated": {"en": "Deteriorated: the last ORS is at least the reliable change below the first.",
-                                  "nb": "Forverret: siste ORS er minst en reliabel endring under den første."},
-    "sup.flaghelp.not_on_track": {"en": "Not on track: the latest ORS is below the expected response's lower band.",
-                                  "nb": "Ikke i rute: siste ORS er under det nedre båndet for forventet bedring."},
-    "sup.flaghelp.rupture_flag": {"en": "Rupture: a rupture in the period is open or unrepaired.",
-                                  "nb": "Brudd: et brudd i perioden er åpent eller ikke reparert."},
-    "sup.flaghelp.low_alliance": {"en": "Low alliance: the last rated session's SRS is below the cutoff.",
-                                  "nb": "Lav allianse: SRS ved siste vurderte time er under grensen."},
+    "sup.flaghelp.deteriorated": {
+        "en": "Deteriorated: the last ORS is at least the reliable change below the client's first ORS ever.",
+        "nb": "Forverret: siste ORS er minst en reliabel endring under klientens aller første ORS."},
+    "sup.flaghelp.not_on_track": {
+        "en": "Not on track: the last two ORS are below the band that one in ten of the clinic's clients fall "
+              "below at the same point of treatment.",
+        "nb": "Ikke på sporet: de to siste ORS er under båndet som én av ti av klinikkens klienter havner under på "
+              "samme tidspunkt i behandlingen."},
+    "sup.flaghelp.rupture_flag": {
+        "en": "Rupture: a rupture at one of the latest rated sessions is not repaired, and the fall "
+              "is larger than the usual movement from session to session (a reliable change).",
+        "nb": "Brudd: et brudd ved en av de siste vurderte timene er ikke reparert, og fallet er "
+              "større enn den vanlige variasjonen fra time til time (en reliabel endring)."},
+    "sup.flaghelp.low_alliance": {
+        "en": "Low alliance: the last rated session's SRS is below the cutoff and reliably below what this "
+              "client usually gives at this point of treatment.",
+        "nb": "Lav allianse: SRS ved siste vurderte time er under grensen og reliabelt under det klienten "
+              "vanligvis gir på dette tidspunktet i behandlingen."},
     "sup.flaghelp.large_discrepancy": {
         "en": "Large discrepancy: client and therapist WAI-SR means at least one point apart at the latest "
               "session both rated.",
@@ -91,17 +101,18 @@ TEXT = {
               "begge vurderte."},
     "sup.flaghelp.no_recent_feedback": {"en": "No recent feedback: none of the last three sessions has a client SRS.",
                                         "nb": "Ingen nylig tilbakemelding: ingen av de tre siste timene har SRS."},
-    "sup.flaghelp.ceiling": {"en": "Ceiling: 40 at every one of 3 or more rated sessions.",
-                             "nb": "Takeffekt: 40 ved hver av 3 eller flere vurderte timer."},
+    "sup.flaghelp.ceiling": {"en": "Ceiling: 40 at each of the last 3 rated sessions.",
+                             "nb": "Takeffekt: 40 ved hver av de 3 siste vurderte timene."},
     "sup.reason.deteriorated": {"en": "ORS {drop} points lower than at the first session",
                             "nb": "ORS {drop} poeng lavere enn ved første time"},
-    "sup.reason.not_on_track": {"en": "not on track (ORS below the expected response)",
-                                "nb": "ikke i rute (ORS under forventet bedring)"},
+    "sup.reason.not_on_track": {"en": "not on track (the last two ORS below the expected response)",
+                                "nb": "ikke på sporet (de to siste ORS under forventet bedringsforløp)"},
+    "sup.reason.since": {"en": ", since {date}", "nb": ", siden {date}"},
     "sup.reason.rupture_flag": {"en": "rupture not repaired ({detail})", "nb": "brudd som ikke er reparert ({detail})"},
     "sup.reason.unrepaired": {"en": "{n} unrepaired", "nb": "{n} ikke reparert"},
     "sup.reason.open": {"en": "{n} still open", "nb": "{n} fortsatt åpent"},
-    "sup.reason.low_alliance": {"en": "last SRS {srs}, below the cutoff {cutoff}",
-                            "nb": "siste SRS {srs}, under grensen {cutoff}"},
+    "sup.reason.low_alliance": {"en": "last SRS {srs}, below the cutoff {cutoff} and well below this client's usual level",
+                            "nb": "siste SRS {srs}, under grensen {cutoff} og klart under klientens vanlige nivå"},
     "sup.reason.large_discrepancy": {"en": "client and therapist WAI-SR {gap} points apart",
                                  "nb": "klientens og terapeutens WAI-SR {gap} poeng fra hverandre"},
     "sup.reason.no_recent_feedback": {"en": "no SRS in the last three sessions",
@@ -112,6 +123,12 @@ TEXT = {
     "sup.agenda_note": {
         "en": "In order of concern (outcome first, the quality of the feedback last), then the most recent session.",
         "nb": "Etter bekymring (utfall først, kvaliteten på tilbakemeldingene sist), deretter siste time.",
+    },
+    "sup.agenda_left_out": {
+        "en": ("{n} more flagged client(s) are left out: the agenda lists at most {budget} % of the caseload "
+               "({limit}), those of most concern. All flags are in the caseload above."),
+        "nb": ("{n} klient(er) til med flagg er utelatt: agendaen viser høyst {budget} % av klientene ({limit}), "
+               "de med høyest prioritet. Alle flagg står i listen over."),
     },
     "sup.agenda_empty": {"en": "No client of {therapist} carries a flag in this period.",
                          "nb": "Ingen klient hos {therapist} har flagg i denne perioden."},
