@@ -101,14 +101,16 @@ else:
 # --------------------------------------------------------------------------- summary table
 st.subheader(t("therapists.summary.heading"))
 summary = snapshot.query("therapist_summary", **period)
-table = summary.merge(funnel[["clinic", "therapist_id", "too_few"]], on=["clinic", "therapist_id"], how="left")
-table = table.merge(effects[["clinic", "therapist_id", "estimate", "p_above"]], on=["clinic", "therapist_id"],
-                    how="left")
+# Too few to compare: the model's judgement (fewer than min_clients clients, or an estimate less reliable
+# than min_reliability), the one that decides whether the probability above average is shown.
+table = summary.merge(effects[["clinic", "therapist_id", "estimate", "reliability", "p_above", "too_few"]],
+                      on=["clinic", "therapist_id"], how="left")
 table["p_above"] = 100 * table["p_above"]
 table["sector"] = [t(f"sector.{s}") if s in ("public", "private") else s for s in table["sector"]]
 table["too_few"] = table["too_few"].astype("boolean")
 columns = ["clinic", "therapist_id", "site", "sector", "n_clients", "n_sessions", "n_rated", "mean_srs", "pct_low",
-           "n_ruptures", "pct_repaired", "mean_discrepancy", "completion_rate", "estimate", "p_above", "too_few"]
+           "n_ruptures", "pct_repaired", "mean_discrepancy", "completion_rate", "estimate", "reliability", "p_above",
+           "too_few"]
 names = {c: t(f"therapists.col.{'therapist' if c == 'therapist_id' else c}") for c in columns}
 number = st.column_config.NumberColumn
 st.dataframe(
@@ -121,6 +123,7 @@ st.dataframe(
         names["mean_discrepancy"]: number(format="%.2f"),
         names["completion_rate"]: number(format="%.1f"),
         names["estimate"]: number(format="%.2f"),
+        names["reliability"]: number(format="%.2f"),
         names["p_above"]: number(format="%.0f %%"),
     },
 )

@@ -30,12 +30,25 @@ FORMULA = "last_ors ~ first_ors + within + between + private + private:within + 
 ORDER = ["Intercept", "first_ors", "within", "between", "private", "private:within", "private:between"]
 
 
-def _compare(used: pd.DataFrame, method: str) -> dict:
+def _best_mixedlm(used: pd.DataFrame):
+    """MixedLM's REML fit by the optimiser that reaches the highest finite likelihood among those that
+    converge (at a therapist variance of zero L-BFGS reports an infinite one and BFGS may stop short)."""
+    model = smf.mixedlm(FORMULA, used, groups="therapist")
+    fits = []
+    for method in ("bfgs", "nm", "powell"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = model.fit(reml=True, method=[method])
+        if result.converged and np.isfinite(result.llf):
+            fits.append(result)
+    assert fits
+    return max(fits, key=lambda r: r.llf)
+
+
+def _compare(used: pd.DataFrame) -> dict:
     ours = fit(used, sectors=True)
     assert ours["converged"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = smf.mixedlm(FORMULA, used, groups="therapist").fit(reml=True, method=[method])
+    theirs = _best_mixedlm(used)
     np.testing.assert_allclose(ours["beta"], theirs.fe_params[ORDER].to_numpy(), rtol=1e-4, atol=1e-4)
     assert ours["var_resid"] == pytest.approx(theirs.scale, rel=1e-4)
     assert ours["var_group"] == pytest.approx(float(theirs.cov_re.iloc[0, 0]), rel=1e-3, abs=1e-5)
@@ -51,14 +64,17 @@ def _compare(used: pd.DataFrame, method: str) -> dict:
         V = theirs.scale * np.eye(len(index)) + float(theirs.cov_re.iloc[0, 0]) * np.ones((len(index), len(index)))
         information += block.T @ np.linalg.solve(V, block)
     np.testing.assert_allclose(ours["cov_beta"], np.linalg.inv(information), rtol=1e-3, atol=1e-9)
-    np.testing.assert_allclose(np.sqrt(np.diag(ours["cov_beta"])), theirs.bse_fe[ORDER].to_numpy(), rtol=1e-2)
+    if not ours["boundary"]:
+        # At a therapist variance of zero the variance sits on its bound, where the full likelihood's
+        # Hessian couples it with the coefficients; the textbook form above is then the one to compare.
+        np.testing.assert_allclose(np.sqrt(np.diag(ours["cov_beta"])), theirs.bse_fe[ORDER].to_numpy(), rtol=1e-2)
     return ours
 
 
 def test_the_fit_equals_statsmodels_mixedlm_on_the_sample(clients):
     # In the sample the therapists' outcomes differ no more than chance gives: the therapist variance is at
-    # zero, where MixedLM's L-BFGS fails (its likelihood is infinite there) and BFGS finds the same optimum.
-    ours = _compare(model_frame(clients), "bfgs")
+    # zero, where MixedLM's L-BFGS fails (its likelihood is infinite there); Nelder-Mead finds the same optimum.
+    ours = _compare(model_frame(clients))
     assert ours["boundary"]
 
 
@@ -74,7 +90,7 @@ def test_the_fit_equals_statsmodels_mixedlm_with_real_therapist_differences():
             final = 5 + 0.8 * intake + 0.4 * (alliance - level) + 1.0 * (level - 35) + effect + rng.normal(0, 6)
             rows.append({"clinic": "C", "early_therapist": f"T{t}", "sector": sector, "early_alliance": alliance,
                          "n_ors": 2, "first_ors": intake, "last_ors": final})
-    ours = _compare(model_frame(pd.DataFrame(rows)), "bfgs")
+    ours = _compare(model_frame(pd.DataFrame(rows)))
     assert not ours["boundary"] and ours["var_group"] > 1
 
 

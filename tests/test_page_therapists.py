@@ -78,10 +78,15 @@ def test_therapists_page_shows_funnel_estimates_share_and_table(monkeypatch, sam
     [table] = at.dataframe
     assert len(table.value) == 25
     assert {"Therapist", "Clients", "Rated sessions", "Mean SRS", "% low alliance", "Model estimate",
-            "Probability above average", "Too few clients"} <= set(table.value.columns)
+            "Reliability", "Probability above average", "Too few to compare"} <= set(table.value.columns)
     assert "Rank" not in table.value.columns
+    # The probability is shown for the therapists whose estimate is reliable enough to compare; with the
+    # published spread of SRS scores many caseloads are not.
     p_above = table.value["Probability above average"]
-    assert p_above.notna().all() and p_above.between(0, 100).all()
+    judged = ~table.value["Too few to compare"].astype(bool)
+    assert (table.value.loc[judged, "Reliability"] >= 0.7).all()
+    assert 0 < judged.sum() < len(judged)
+    assert p_above[judged].notna().all() and p_above[judged].between(0, 100).all() and p_above[~judged].isna().all()
     # How many clients a reliable comparison takes, from the selection's own variances, in words.
     assert re.search(r"reliable enough \(0\.7\): with the variation in this selection, that takes about \d+ clients "
                      r"with \d+ rated sessions each", shown)

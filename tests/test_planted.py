@@ -30,10 +30,13 @@ def test_every_planted_rupture_is_found_with_its_status(con):
         assert row is not None, p
         assert (row.client_id, row.status) == (p["client_id"], p["status"])
         assert row.srs_before == pytest.approx(p["srs_before"]) and row.srs_at == pytest.approx(p["srs_at"])
-    # Noise adds some small ruptures of its own, but the planted ones dominate the large drops.
-    large = found[found["drop"] >= 4]
+    # Session noise (SD 2, as published) adds many ruptures of its own, as in real data, mostly small
+    # falls; the planted ones are falls of 6 to 10 points.
     planted_ids = {(p["clinic"], p["session_id"]) for p in planted}
-    assert sum((r.clinic, r.session_id) in planted_ids for r in large.itertuples()) >= 0.8 * len(large)
+    is_planted = [(r.clinic, r.session_id) in planted_ids for r in found.itertuples()]
+    noise = found[[not x for x in is_planted]]
+    assert len(noise) == TRUTH["ruptures"]["realised"]["not_planted"]
+    assert noise["drop"].median() < 4 <= 6 <= found[is_planted]["drop"].min()
 
 
 def test_therapists_rate_the_alliance_lower_than_clients(con):

@@ -340,7 +340,10 @@ def test_shrunken_estimates_rank_therapists_as_planted(sample_home, truth):
     both = effects.merge(planted, on=["clinic", "therapist_id"], suffixes=("", "_planted"))
     assert len(both) == len(planted) == 25
     rho = scipy_stats.spearmanr(both["estimate"], both["planted_effect"]).statistic
-    assert rho >= 0.8, rho
+    # With the published spread the estimates' reliability is about 0.66 (0.43 to 0.78), so their
+    # correlation with the planted effects is about its square root, 0.8, give or take sampling.
+    assert 0.55 <= both["reliability"].mean() <= 0.8
+    assert rho >= 0.7, rho
     assert both["converged"].all()
     ranked = both[~both["too_few"]]
     assert sorted(ranked["rank"].tolist()) == list(range(1, len(ranked) + 1))
@@ -349,7 +352,7 @@ def test_shrunken_estimates_rank_therapists_as_planted(sample_home, truth):
     assert rho >= scipy_stats.spearmanr(both["raw_mean"], both["planted_effect"]).statistic
     assert (both["ci_low"] < both["estimate"]).all() and (both["estimate"] < both["ci_high"]).all()
     adjusted = run(con, "therapist_effects", {"adjust": "intake_ors"}).merge(planted, on=["clinic", "therapist_id"])
-    assert scipy_stats.spearmanr(adjusted["estimate"], adjusted["planted_effect"]).statistic >= 0.8
+    assert scipy_stats.spearmanr(adjusted["estimate"], adjusted["planted_effect"]).statistic >= 0.7
 
 
 def test_icc_is_positive_and_plausible_given_the_planted_sd(sample_home, truth):
@@ -358,11 +361,12 @@ def test_icc_is_positive_and_plausible_given_the_planted_sd(sample_home, truth):
     srs = truth["parameters"]["srs"]
     planted_var = np.var([t["planted_effect"] for t in truth["therapists"]], ddof=1)
     assert icc["converged"] and icc["n_therapists"] == 25 and icc["n_sessions"] == truth["counts"]["client_forms"]
-    # the therapist variance is recovered within sampling error of 25 therapists (SD 1.5 planted)
+    # the therapist variance is recovered within sampling error of 25 therapists (SD 0.9 planted)
     assert 0.5 * planted_var <= icc["therapist_var"] <= 1.5 * planted_var
-    # the share cannot exceed the planted one without the session curve (which adds session variance)
+    # the share cannot exceed the planted one without the session curve (which adds session variance);
+    # with the published spread it is a few per cent, as in the literature
     upper = srs["therapist_sd"] ** 2 / (srs["therapist_sd"] ** 2 + srs["client_sd"] ** 2 + srs["session_sd"] ** 2)
-    assert 0.05 < icc["icc"] < upper
+    assert 0.02 < icc["icc"] < upper
     assert 0 < icc["icc_ci_low"] < icc["icc"] < icc["icc_ci_high"] < 1
     assert 0.3 < icc["client_icc"] < 0.8
     assert f"{100 * icc['icc']:.1f}% " in icc["statement"] and "between therapists" in icc["statement"]

@@ -178,7 +178,8 @@ TEXT = {
     "therapists.col.mean_discrepancy": {"en": "WAI discrepancy (client − therapist)",
                                         "nb": "WAI-avvik (klient − terapeut)"},
     "therapists.col.completion_rate": {"en": "% completion", "nb": "% utfylling"},
-    "therapists.col.too_few": {"en": "Too few clients", "nb": "For få klienter"},
+    "therapists.col.too_few": {"en": "Too few to compare", "nb": "For få til å sammenligne"},
+    "therapists.col.reliability": {"en": "Reliability", "nb": "Reliabilitet"},
     "therapists.col.estimate": {"en": "Model estimate", "nb": "Modellestimat"},
     "therapists.col.p_above": {"en": "Probability above average", "nb": "Sannsynlighet over gjennomsnittet"},
 }
