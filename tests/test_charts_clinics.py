@@ -90,11 +90,11 @@ def test_development_one_line_per_site_with_its_colour_and_interval():
     assert "n = %{customdata[1]} rated sessions" in bergen["hovertemplate"]
 
 
-def test_development_single_session_point_has_no_interval_and_says_so():
+def test_development_point_of_one_therapist_has_no_interval_and_says_so():
     spec = plain(create_alliance_development(development_rows(), colors=COLORS))
     oslo = next(t for t in spec["data"] if t["name"] == "Oslo")
     assert math.isnan(values(oslo["error_y"]["array"])[1])
-    assert oslo["text"][1] == "no interval (one session)"
+    assert oslo["text"][1] == "no interval (one therapist)"
     assert oslo["text"][0] == "31.1–32.9"
 
 

@@ -35,6 +35,21 @@ def ci(values: list[float]) -> tuple[float, float]:
     return round(mean - half, 2), round(mean + half, 2)
 
 
+def cluster_ci(values: list[float], clusters: list[str]) -> tuple[float | None, float | None]:
+    """The 95 % interval of the mean with the clusters (therapists) as the unit, as the queries should give it:
+    mean ± t(G - 1) · SE, SE² = G / (G - 1) · Σ_k (S_k - n_k · mean)² / N² (None under 2 clusters)."""
+    n, mean = len(values), statistics.mean(values)
+    sums: dict[str, list[float]] = {}
+    for value, cluster in zip(values, clusters):
+        sums.setdefault(cluster, []).append(value)
+    g = len(sums)
+    if g < 2:
+        return None, None
+    se = math.sqrt(g / (g - 1) * sum((sum(v) - len(v) * mean) ** 2 for v in sums.values()) / n ** 2)
+    half = T975[g - 1] * se
+    return round(mean - half, 2), round(mean + half, 2)
+
+
 def wai(task, bond, goal):
     """Twelve WAI-SR items with the given subscale values (task 1,2,10,12; bond 3,5,7,9; goal 4,6,8,11)."""
     items = [0] * 12
@@ -176,12 +191,15 @@ def test_alliance_development_by_session_number(clinic):
     assert list(df.columns) == ["session_number", "group", "n", "n_clients", "mean", "sd", "ci_low", "ci_high"]
     assert (df["n_clients"] == df["n"]).all()  # one rated session per client and session number
     got = rows(df, "session_number", "group", "n", "mean", "ci_low", "ci_high")
-    # Session 1 public: 30, 32, 34 (mean 32, sd 2); private: 40, 36 (df 1: t = 12.71, a wide interval).
+    # Session 1 public: 30, 32 (T1's K1 and K2) and 34 (T2's K3): mean 32, sd 2, two therapists, so
+    # the interval is over two units; private: 40 (T1), 36 (T8): two therapists of one client each.
     # Session 2 public: only K1 rated (K2's session 2 has no form): one value, no interval.
     # Session 3 was cancelled (its form ignored); session 21 is beyond max_session 20.
+    assert cluster_ci([40, 36], ["T1", "T8"]) == ci([40, 36])  # one client per therapist: the plain interval
+    assert cluster_ci([30, 32, 34], ["T1", "T1", "T2"]) == (15.06, 48.94)  # by hand: SE² = 2 · 8 / 9, t(1)
     assert got == [
-        (1, "private", 2, 38.0, *ci([40, 36])),
-        (1, "public", 3, 32.0, *ci([30, 32, 34])),
+        (1, "private", 2, 38.0, *cluster_ci([40, 36], ["T1", "T8"])),
+        (1, "public", 3, 32.0, *cluster_ci([30, 32, 34], ["T1", "T1", "T2"])),
         (2, "public", 1, 32.0, None, None),
         (4, "public", 1, 36.0, None, None),
         (5, "public", 1, 28.0, None, None),  # a form with srs_total but no items is rated
@@ -211,19 +229,21 @@ def test_the_period_cuts_a_history_without_renumbering(clinic):
 def test_wai_development_per_rater(clinic):
     therapist = run(clinic, "wai_development")
     # Therapist forms at session 1: K1 4.0 and K2 4.0 (K3's partial form is quarantined); session 2: 3.5.
+    # Both are T1's clients: one therapist, no interval.
     assert rows(therapist, "session_number", "group", "n", "mean", "sd", "ci_low", "ci_high") == [
-        (1, "public", 2, 4.0, 0.0, 4.0, 4.0), (2, "public", 1, 3.5, None, None, None)]
+        (1, "public", 2, 4.0, 0.0, None, None), (2, "public", 1, 3.5, None, None, None)]
     client = run(clinic, "wai_development", rater="client", group="clinic")
     assert rows(client, "session_number", "group", "n", "mean") == [
         (1, HAV, 2, round((5 + K2_WAI) / 2, 2)), (2, HAV, 1, 4.5)]
-    assert rows(client, "ci_low", "ci_high")[0] == ci([5, K2_WAI])
+    assert rows(client, "ci_low", "ci_high")[0] == cluster_ci([5, K2_WAI], ["T1", "T1"]) == (None, None)
 
 
 def test_discrepancy_development(clinic):
     df = run(clinic, "discrepancy_development")
     assert rows(df, "session_number", "group", "n", "mean", "ci_low", "ci_high", "mean_client_wai",
                 "mean_therapist_wai") == [
-        (1, "public", 2, round((1 + K2_GAP) / 2, 2), *ci([1, K2_GAP]), round((5 + K2_WAI) / 2, 2), 4.0),
+        (1, "public", 2, round((1 + K2_GAP) / 2, 2), *cluster_ci([1, K2_GAP], ["T1", "T1"]),
+         round((5 + K2_WAI) / 2, 2), 4.0),
         (2, "public", 1, 1.0, None, None, 4.5, 3.5),
     ]
 
@@ -445,32 +465,73 @@ def test_sample_funnel_completion_and_outcomes_agree_with_the_other_queries(samp
 # ----------------------------------------------------------------------------- intervals with the client as the unit
 
 
-def test_the_trend_interval_is_statsmodels_cluster_robust_interval(sample_home):
-    """Every month and site of the sample: the interval is mean ± t(G - 1) · SE with statsmodels' cluster-robust SE
-    over the month's clients (G of them), not over sessions as if they were independent."""
+def _cluster_interval(values: pd.Series, clusters: pd.Series) -> tuple[float, float, int]:
+    """mean ± t(G - 1) · SE with statsmodels' cluster-robust SE over the G clusters."""
     import numpy as np
     import statsmodels.api as sm
+    from scipy import stats as scipy_stats
+
+    codes = pd.factorize(clusters)[0]
+    fit = sm.OLS(values.to_numpy(), np.ones(len(values))).fit(cov_type="cluster", cov_kwds={"groups": codes})
+    g = codes.max() + 1
+    half = scipy_stats.t.ppf(0.975, g - 1) * float(fit.bse[0])
+    return values.mean() - half, values.mean() + half, g
+
+
+def test_the_trend_interval_is_statsmodels_cluster_robust_interval(sample_home):
+    """Every month and site of the sample: the interval is mean ± t(G - 1) · SE with statsmodels' cluster-robust SE
+    over the month's therapists (G of them: clients sit within therapists, sessions within clients), not over
+    sessions as if they were independent; within one therapist's group, over their clients."""
+    import numpy as np
     from scipy import stats as scipy_stats
 
     con = store.open_reader(sample_home)
     try:
         trend = queries.run(con, "alliance_trend", {"group": "site"})
-        sessions = con.execute("SELECT month, site, clinic, client_id, CAST(srs_total AS DOUBLE) AS srs "
+        by_therapist = queries.run(con, "alliance_trend", {"group": "therapist"})
+        sessions = con.execute("SELECT month, site, clinic, therapist_id, client_id, CAST(srs_total AS DOUBLE) AS srs "
                                "FROM attended_sessions WHERE is_rated").df()
     finally:
         con.close()
     checked, wider = 0, 0
     for (month, site), part in sessions.groupby(["month", "site"]):
         row = trend[(trend["month"] == month) & (trend["group"] == site)].iloc[0]
-        clusters = pd.factorize(part["clinic"] + "\x1f" + part["client_id"])[0]
-        fit = sm.OLS(part["srs"].to_numpy(), np.ones(len(part))).fit(cov_type="cluster",
-                                                                      cov_kwds={"groups": clusters})
-        g = clusters.max() + 1
-        half = scipy_stats.t.ppf(0.975, g - 1) * float(fit.bse[0])
-        assert row["n_clients"] == g
-        assert row["ci_low"] == pytest.approx(part["srs"].mean() - half, abs=0.006)
-        assert row["ci_high"] == pytest.approx(part["srs"].mean() + half, abs=0.006)
+        low, high, g = _cluster_interval(part["srs"], part["clinic"] + "\x1f" + part["therapist_id"])
+        assert row["n_clients"] == part.groupby(["clinic", "client_id"]).ngroups
+        assert row["ci_low"] == pytest.approx(low, abs=0.006) and row["ci_high"] == pytest.approx(high, abs=0.006)
         naive = scipy_stats.t.ppf(0.975, len(part) - 1) * part["srs"].std() / np.sqrt(len(part))
-        wider += half > naive
+        wider += (high - low) / 2 > naive
         checked += 1
-    assert checked > 60 and wider > checked / 2  # sessions of one client resemble each other: mostly wider
+    assert checked > 60 and wider > checked / 2  # sessions of one therapist resemble each other: mostly wider
+    checked = 0
+    for (month, clinic, therapist), part in sessions.groupby(["month", "clinic", "therapist_id"]):
+        row = by_therapist[(by_therapist["month"] == month) & (by_therapist["group"] == f"{clinic}/{therapist}")].iloc[0]
+        if part["client_id"].nunique() < 2:
+            assert pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
+            continue
+        low, high, _ = _cluster_interval(part["srs"], part["client_id"])
+        assert row["ci_low"] == pytest.approx(low, abs=0.006) and row["ci_high"] == pytest.approx(high, abs=0.006)
+        checked += 1
+    assert checked > 300
+
+
+@pytest.mark.parametrize("name, value", [("alliance_development", "srs_total"),
+                                         ("wai_development", "therapist_wai"),
+                                         ("discrepancy_development", "wai_discrepancy")])
+def test_the_development_intervals_take_the_therapist_as_their_unit(sample_home, name, value):
+    """By session number and sector: mean ± t(G - 1) · SE with statsmodels' cluster-robust SE over the therapists."""
+    con = store.open_reader(sample_home)
+    try:
+        got = queries.run(con, name, {"group": "sector"})
+        rows = con.execute(f"SELECT session_number, sector, clinic, therapist_id, CAST({value} AS DOUBLE) AS x "
+                           f"FROM attended_sessions WHERE {value} IS NOT NULL AND session_number <= 20").df()
+    finally:
+        con.close()
+    checked = 0
+    for (number, sector), part in rows.groupby(["session_number", "sector"]):
+        row = got[(got["session_number"] == number) & (got["group"] == sector)].iloc[0]
+        assert row["n"] == len(part)
+        low, high, _ = _cluster_interval(part["x"], part["clinic"] + "\x1f" + part["therapist_id"])
+        assert row["ci_low"] == pytest.approx(low, abs=0.006) and row["ci_high"] == pytest.approx(high, abs=0.006)
+        checked += 1
+    assert checked >= 12

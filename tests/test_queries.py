@@ -331,19 +331,29 @@ def test_text_parameters_are_bound_values_with_a_length_limit(tmp_path):
     assert queries.Param("client_id", "text").parse("  K1 ", "probe") == "K1"
 
 
-def test_alliance_trend_interval_has_the_client_as_its_unit(tmp_path):
+def test_alliance_trend_interval_has_the_therapist_as_its_unit(tmp_path):
     s1, f1 = client_course("K1", [30, 34, 38])  # one month, three rated sessions of one client
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
+    (tmp_path / "same").mkdir()
     home = build(tmp_path / "one", s1, f1)
     (row,) = run(home, "alliance_trend")
-    # mean 34, sd 4 over the sessions; but one client is one unit: no interval.
+    # mean 34, sd 4 over the sessions; but one client of one therapist is one unit: no interval.
     assert (row["mean_srs"], row["sd"], row["n_clients"]) == (34.0, 4.0, 1)
     assert row["ci_low"] is None and row["ci_high"] is None
-    # Two clients: K1 with 30, 32, 34, 36 (sum 132) and K2 with 40 in the same month. Mean 172 / 5 = 34.4;
-    # SE^2 = 2/1 · ((132 - 4 · 34.4)^2 + (40 - 34.4)^2) / 5^2 = 2 · 62.72 / 25; t(0.975, 1) = 12.7062.
+    # Two clients of one therapist: still one therapist, so no interval for the sector; the therapist's
+    # own row takes the clients as its unit and has one.
     s1, f1 = client_course("K1", [30, 32, 34, 36])
     s2, f2 = client_course("K2", [40])
+    home = build(tmp_path / "same", s1 + s2, f1 + f2)
+    (row,) = run(home, "alliance_trend")
+    assert row["n_clients"] == 2 and row["ci_low"] is None
+    (mine,) = run(home, "alliance_trend", group="therapist")
+    assert mine["ci_low"] is not None
+    # Two clients of two therapists: K1 with 30, 32, 34, 36 (sum 132) under T1 and K2 with 40 under T2 in the
+    # same month. Mean 172 / 5 = 34.4; SE^2 = 2/1 · ((132 - 4 · 34.4)^2 + (40 - 34.4)^2) / 5^2 = 2 · 62.72 / 25;
+    # t(0.975, 1) = 12.7062.
+    s2, f2 = client_course("K2", [40], therapist="T2")
     (row,) = run(build(tmp_path / "two", s1 + s2, f1 + f2), "alliance_trend")
     half = 12.7062 * (2 * 62.72 / 25) ** 0.5
     assert (row["mean_srs"], row["n_rated"], row["n_clients"]) == (34.4, 5, 2)

@@ -112,7 +112,7 @@ TEXT = {
     "chart.dev.session": {"en": "Session", "nb": "Time"},
     "chart.dev.early": {"en": "early phase (sessions 1–{early})", "nb": "tidlig fase (time 1–{early})"},
     "chart.dev.n": {"en": "rated sessions", "nb": "utfylte timer"},
-    "chart.dev.no_interval": {"en": "no interval (one session)", "nb": "intet intervall (én time)"},
+    "chart.dev.no_interval": {"en": "no interval (one therapist)", "nb": "intet intervall (én terapeut)"},
     "chart.mean": {"en": "Mean", "nb": "Gjennomsnitt"},
     "chart.interval": {"en": "95% interval", "nb": "95 % intervall"},
     "chart.profiles.empty": {"en": "No SRS or WAI-SR items in this period.",
