@@ -181,3 +181,26 @@ def test_every_page_renders_in_a_browser_and_is_photographed(page, streamlit_ser
         assert page.locator('[data-testid="stException"]').count() == 0, f"{file} shows an exception"
         assert page.get_by_text("No data yet").count() == 0, f"{file} finds no data"
         page.screenshot(path=screenshots / f"page_{slug}.png", full_page=True)
+
+
+def test_methods_shows_how_the_flags_did_on_closed_treatments(monkeypatch, sample_home, missing_exports):
+    """flag_validation on the page: per clinic and flag, with the flags by name and each share with its interval."""
+    from alliance import queries, store
+
+    con = store.open_reader(sample_home)
+    try:
+        rows = queries.run(con, "flag_validation", {})
+    finally:
+        con.close()
+    at = open_methods(monkeypatch, sample_home, missing_exports)
+    assert "How the flags did on this clinic's closed treatments" in [s.value for s in at.subheader]
+    [frame] = [d.value for d in at.dataframe]
+    assert len(frame) == len(rows) == 2 * (len(CONCERN_WEIGHTS) + 1)  # two clinics, every flag and "any flag"
+    assert list(frame["Flag"][: len(CONCERN_WEIGHTS) + 1]) == [
+        i18n.t(f"methods.flag.{flag}.name") for flag in (*CONCERN_WEIGHTS, "any")]
+    first = rows.iloc[0]
+    percent = [i18n.number(100 * first[c], 0) for c in ("sensitivity", "sensitivity_low", "sensitivity_high")]
+    assert frame["Sensitivity"].iloc[0] == f"{percent[0]} % ({percent[1]}–{percent[2]})"
+    assert frame["Closed treatments"].iloc[0] == i18n.integer(first["n_closed"])
+    at.selectbox(key="f_lang").set_value("nb").run()
+    assert "Hvordan flaggene traff i klinikkens avsluttede behandlinger" in [s.value for s in at.subheader]
