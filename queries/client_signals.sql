@@ -1,7 +1,7 @@
 -- client_signals: per client with an attended session in the period, the signals a supervisor looks at (caseload flags without the model-based one), each with the date since when it has been raised.
 -- param start: date
 -- param end: date
--- uses: rupture_status, alliance_states, flag_states
+-- uses: rupture_status, flag_states
 -- docs/methods.md "Caseload flags" says what each flag means and why; flag_states gives, for every
 -- session of a client's history up to the period's end, whether each flag is raised there. A flag
 -- is raised for the client when it is raised at their latest such session and that session is in
@@ -28,34 +28,29 @@ per_client AS (
     WHERE ($start IS NULL OR session_date >= $start)
     GROUP BY clinic, client_id
 ),
-breaks AS (
-    SELECT *, coalesce(max(CASE WHEN NOT raised THEN attended_seq END)
-                           OVER (PARTITION BY clinic, client_id, flag), 0) AS last_break
-    FROM flag_states
-    WHERE flag <> 'rupture_flag'
-),
-runs AS (
-    -- now: raised at the client's latest such session, if that session is in the period; since: the
-    -- first session of the run of sessions at which it has been raised, up to the latest.
-    SELECT clinic, client_id, flag,
-           arg_max(raised, attended_seq) AND ($start IS NULL OR arg_max(session_date, attended_seq) >= $start) AS now,
-           min(session_date) FILTER (WHERE attended_seq > last_break) AS since
-    FROM breaks
-    GROUP BY ALL
-),
 flag_runs AS (
-    SELECT clinic, client_id,
-           bool_or(now) FILTER (WHERE flag = 'low_alliance') AS low_now,
-           any_value(since) FILTER (WHERE flag = 'low_alliance') AS low_since,
-           bool_or(now) FILTER (WHERE flag = 'deteriorated') AS worse_now,
-           any_value(since) FILTER (WHERE flag = 'deteriorated') AS worse_since,
-           bool_or(now) FILTER (WHERE flag = 'large_discrepancy') AS gap_now,
-           any_value(since) FILTER (WHERE flag = 'large_discrepancy') AS gap_since,
-           bool_or(now) FILTER (WHERE flag = 'no_recent_feedback') AS silent_now,
-           any_value(since) FILTER (WHERE flag = 'no_recent_feedback') AS silent_since,
-           bool_or(now) FILTER (WHERE flag = 'ceiling') AS ceiling_now,
-           any_value(since) FILTER (WHERE flag = 'ceiling') AS ceiling_since
-    FROM runs
+    -- Per client and flag: raised at the latest session the flag looks at (if that session is in the
+    -- period), and since the first session of the run of raised sessions that the latest ends.
+    SELECT clinic, client_id, any_value(reliable_drop) AS reliable_drop,
+           -- the reliable ruptures at the client's last repair_window + 1 rated sessions, in the period
+           list(session_id) FILTER (WHERE rupture_flag AND rated_after <= $repair_window
+                                      AND ($start IS NULL OR session_date >= $start)) AS recent_ruptures,
+           (arg_max(low_alliance, attended_seq) FILTER (WHERE low_alliance IS NOT NULL)
+            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE low_alliance IS NOT NULL) >= $start)) AS low_now,
+           min(session_date) FILTER (WHERE low_alliance AND low_alliance_trailing) AS low_since,
+           (arg_max(deteriorated, attended_seq) FILTER (WHERE deteriorated IS NOT NULL)
+            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE deteriorated IS NOT NULL) >= $start)) AS worse_now,
+           min(session_date) FILTER (WHERE deteriorated AND deteriorated_trailing) AS worse_since,
+           (arg_max(large_discrepancy, attended_seq) FILTER (WHERE large_discrepancy IS NOT NULL)
+            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE large_discrepancy IS NOT NULL) >= $start)) AS gap_now,
+           min(session_date) FILTER (WHERE large_discrepancy AND large_discrepancy_trailing) AS gap_since,
+           (arg_max(no_recent_feedback, attended_seq) FILTER (WHERE no_recent_feedback IS NOT NULL)
+            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE no_recent_feedback IS NOT NULL) >= $start)) AS silent_now,
+           min(session_date) FILTER (WHERE no_recent_feedback AND no_recent_feedback_trailing) AS silent_since,
+           (arg_max(ceiling, attended_seq) FILTER (WHERE ceiling IS NOT NULL)
+            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE ceiling IS NOT NULL) >= $start)) AS ceiling_now,
+           min(session_date) FILTER (WHERE ceiling AND ceiling_trailing) AS ceiling_since
+    FROM flag_states
     GROUP BY ALL
 ),
 ors_latest AS (
@@ -64,22 +59,18 @@ ors_latest AS (
              - arg_min(ors_total, attended_seq) FILTER (WHERE ors_total IS NOT NULL) AS ors_change
     FROM history GROUP BY ALL
 ),
-reliable AS (
-    SELECT DISTINCT clinic, reliable_drop FROM alliance_states
-),
 rupture_flags AS (
     -- A rupture flags the client while it is recent (at one of their last repair_window + 1 rated
-    -- sessions up to the period's end) and not repaired, and when it is a reliable fall both from the
-    -- session before and from the client's own level (alliance_states): a fall from one unusually
-    -- high score is mostly that score's chance. Older ruptures stay counted, not flagged.
+    -- sessions up to the period's end) and not repaired (rupture_status), and when it is a reliable fall
+    -- both from the session before and from the client's own level (flag_states): a fall from one
+    -- unusually high score is mostly that score's chance. Older ruptures stay counted, not flagged.
     SELECT r.clinic, r.client_id,
            count(*) FILTER (WHERE r.status = 'open') AS n_open_ruptures,
            count(*) FILTER (WHERE r.status = 'unrepaired') AS n_unrepaired_ruptures,
-           min(r.session_date) FILTER (WHERE r.status IN ('open', 'unrepaired') AND a.rated_after <= $repair_window
-                                         AND r."drop" >= a.reliable_drop AND a.below_own >= a.reliable_drop)
-               AS rupture_since
+           min(r.session_date) FILTER (WHERE r.status IN ('open', 'unrepaired')
+                                         AND list_contains(f.recent_ruptures, r.session_id)) AS rupture_since
     FROM rupture_status r
-    LEFT JOIN alliance_states a USING (clinic, client_id, session_id)
+    LEFT JOIN flag_runs f USING (clinic, client_id)
     WHERE ($start IS NULL OR r.session_date >= $start)
       AND ($end IS NULL OR r.session_date <= $end)
     GROUP BY ALL
@@ -97,7 +88,7 @@ SELECT
     coalesce(f.gap_now, false) AS large_discrepancy,
     coalesce(f.silent_now, false) AS no_recent_feedback,
     coalesce(f.ceiling_now, false) AS ceiling,
-    v.reliable_drop,
+    f.reliable_drop,
     CASE WHEN f.low_now THEN f.low_since END AS low_alliance_since,
     r.rupture_since,
     CASE WHEN f.worse_now THEN f.worse_since END AS deteriorated_since,
@@ -108,5 +99,4 @@ FROM per_client p
 LEFT JOIN flag_runs f USING (clinic, client_id)
 LEFT JOIN ors_latest o USING (clinic, client_id)
 LEFT JOIN rupture_flags r USING (clinic, client_id)
-LEFT JOIN reliable v USING (clinic)
 ORDER BY p.clinic, p.client_id;

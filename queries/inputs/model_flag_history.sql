@@ -5,7 +5,7 @@
 -- param intake_slopes: numbers
 -- param time_slopes: numbers
 -- param interactions: numbers
--- uses: ors_history, alliance_states, flag_states, ors_track_states
+-- uses: ors_history, flag_states, ors_track_states
 -- A treatment is closed when the client's latest attended session lies more than active_weeks
 -- weeks (7 days each) before the reference day: the period's end, or the last session day of the
 -- data. It is judged when it has at least 3 ORS totals: the intake (first), the final (last) and
@@ -39,26 +39,30 @@ closed AS (
     WHERE t.last_session_date < r.closed_before AND t.n_ors >= 3
 ),
 raised AS (
-    SELECT f.clinic, f.client_id, f.flag, bool_or(f.raised) AS raised
+    SELECT f.clinic, f.client_id,
+           bool_or(f.deteriorated) AS deteriorated, bool_or(f.rupture_flag) AS rupture_flag,
+           bool_or(f.low_alliance) AS low_alliance, bool_or(f.large_discrepancy) AS large_discrepancy,
+           bool_or(f.no_recent_feedback) AS no_recent_feedback, bool_or(f.ceiling) AS ceiling
     FROM flag_states f
     JOIN closed c ON f.clinic = c.clinic AND f.client_id = c.client_id AND f.attended_seq < c.final_seq
     GROUP BY ALL
-    UNION ALL
-    SELECT o.clinic, o.client_id, 'not_on_track', bool_or(o.raised)
+),
+on_track AS (
+    SELECT o.clinic, o.client_id, bool_or(o.raised) AS not_on_track
     FROM ors_track_states o
     JOIN closed c ON o.clinic = c.clinic AND o.client_id = c.client_id AND o.attended_seq < c.final_seq
     GROUP BY ALL
 )
 SELECT c.clinic, c.client_id, c.intake_ors, c.final_ors, c.improved, c.deteriorated,
        c.clinic IN (SELECT unnest($clinics)) AS has_model,
-       coalesce(bool_or(r.raised) FILTER (WHERE r.flag = 'deteriorated'), false) AS raised_deteriorated,
-       coalesce(bool_or(r.raised) FILTER (WHERE r.flag = 'not_on_track'), false) AS raised_not_on_track,
-       coalesce(bool_or(r.raised) FILTER (WHERE r.flag = 'rupture_flag'), false) AS raised_rupture_flag,
-       coalesce(bool_or(r.raised) FILTER (WHERE r.flag = 'low_alliance'), false) AS raised_low_alliance,
-       coalesce(bool_or(r.raised) FILTER (WHERE r.flag = 'large_discrepancy'), false) AS raised_large_discrepancy,
-       coalesce(bool_or(r.raised) FILTER (WHERE r.flag = 'no_recent_feedback'), false) AS raised_no_recent_feedback,
-       coalesce(bool_or(r.raised) FILTER (WHERE r.flag = 'ceiling'), false) AS raised_ceiling
+       coalesce(r.deteriorated, false) AS raised_deteriorated,
+       coalesce(t.not_on_track, false) AS raised_not_on_track,
+       coalesce(r.rupture_flag, false) AS raised_rupture_flag,
+       coalesce(r.low_alliance, false) AS raised_low_alliance,
+       coalesce(r.large_discrepancy, false) AS raised_large_discrepancy,
+       coalesce(r.no_recent_feedback, false) AS raised_no_recent_feedback,
+       coalesce(r.ceiling, false) AS raised_ceiling
 FROM closed c
 LEFT JOIN raised r USING (clinic, client_id)
-GROUP BY ALL
+LEFT JOIN on_track t USING (clinic, client_id)
 ORDER BY c.clinic, c.client_id
