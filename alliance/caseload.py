@@ -41,13 +41,15 @@ SINCE = {
 def caseload_flags(con, params: dict, scope: Scope, settings: dict) -> pd.DataFrame:
     """One row per client with an attended session in the period.
 
-    Flags: low alliance at the last rated session (`srs_cutoff`); not on track (latest
-    ORS below the expected treatment response's lower band, see treatment_response);
-    an open or unrepaired rupture in the period; deteriorated ORS (`ors_rci`); a large
-    discrepancy (client and therapist WAI-SR means at least one point apart at the
-    latest session both rated); no client feedback in the last three attended
-    sessions; a ceiling pattern (40 at every one of 3 or more rated sessions: the
-    feedback carries no signal). `concern` weighs the flags (CONCERN_WEIGHTS);
+    Flags (client_signals and treatment_response; docs/methods.md "Caseload flags"), each about the
+    client's latest state and judged on their whole history up to the period's end: deteriorated
+    (the latest ORS at least `ors_rci` below the first ORS ever); not on track (the last two ORS
+    below the expected response's band); a recent reliable rupture not repaired; low alliance (below
+    `srs_cutoff` and a reliable fall from the client's own level); a large discrepancy (client and
+    therapist WAI-SR means at least one point apart at the latest session both rated); no client
+    feedback in the last three attended sessions; a ceiling (40 at each of the last 3 rated
+    sessions: the feedback carries no signal). `<flag>_since` (SINCE) says since when each is raised.
+    `concern` weighs the flags (CONCERN_WEIGHTS);
     `n_flags` counts them; `on_track_status` is treatment_response's status for the client (a
     MODEL_STATUS code; empty without an ORS in the period), so that a page can say when not on
     track could not be judged; `active` says whether the client's latest attended session lies at

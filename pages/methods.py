@@ -55,7 +55,8 @@ def validation_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 frame.ensure()
-settings = dict(current_store(filtered=False).settings)
+snapshot = current_store(filtered=False)
+settings = dict(snapshot.settings)
 values = {name: shown_value(value) for name, value in settings.items()}
 values["suppress_below_minus_one"] = shown_value(settings["suppress_below"] - 1)
 values["repair_window_plus_one"] = shown_value(settings["repair_window"] + 1)
@@ -98,7 +99,7 @@ st.markdown(markdown_table(
 
 st.subheader(t("methods.validation.title"))
 st.markdown(t("methods.validation.body", **values))
-validation = current_store(filtered=False).query("flag_validation")
+validation = snapshot.query("flag_validation")
 if validation is None or validation.empty:
     st.info(t("methods.validation.none"))
 else:

@@ -5,70 +5,11 @@
 -- level: group
 -- suppress: n_clients peers _n_peer_clients within session_number, _parent keep session_number, group
 -- param max_session: integer = 20
+-- uses: development
 -- Sessions are numbered as the export numbers them (scheduled sessions, cancellations included);
--- a session counts at its number when it was attended and rated.
--- The interval takes the therapist as its unit: a client gives one session at a number, and clients
--- of one therapist share the therapist. It is mean ± t_975(G − 1) · SE over the G therapists with
--- sessions at that number, with the cluster-robust SE of a mean (macro cluster_se,
--- queries/views/05_cluster_se.sql); empty under 2 therapists.
-WITH measured AS (
-    SELECT
-        session_number,
-        CASE $group WHEN 'sector' THEN sector WHEN 'clinic' THEN clinic ELSE site END AS "group",
-        CASE $group WHEN 'site' THEN clinic WHEN 'clinic' THEN sector ELSE '' END AS _parent,
-        clinic, therapist_id, client_id,
-        srs_total AS x
-    FROM attended_sessions
-    WHERE is_rated
-      AND session_number <= $max_session
-      AND ($start IS NULL OR session_date >= $start)
-      AND ($end IS NULL OR session_date <= $end)
-),
-per_therapist AS (
-    -- The interval's unit: one therapist's sessions at one session number (their clients).
-    SELECT session_number, "group", _parent, clinic, therapist_id,
-           count(*) AS n, sum(x) AS s, sum(x * x) AS ss
-    FROM measured
-    GROUP BY ALL
-),
-per_clinic AS (
-    -- Clients and therapists are counted within their clinic (an id is unique only there) and summed
-    -- over the group's clinics; mean and sd come from exact decimal sums (see alliance_trend).
-    SELECT session_number, "group", _parent, clinic,
-           sum(n) AS n, count(*) AS n_therapists, sum(s) AS s, sum(ss) AS ss,
-           sum(CAST(s AS DOUBLE) * CAST(s AS DOUBLE)) AS cluster_ss, sum(n * CAST(s AS DOUBLE)) AS cluster_ns,
-           sum(n * n) AS cluster_nn
-    FROM per_therapist
-    GROUP BY ALL
-),
-clients AS (
-    SELECT session_number, "group", _parent, clinic, count(DISTINCT client_id) AS n_clients FROM measured GROUP BY ALL
-),
-grouped AS (
-    SELECT
-        p.session_number, p."group", p._parent,
-        CAST(sum(p.n) AS BIGINT) AS n,
-        CAST(sum(c.n_clients) AS BIGINT) AS n_clients,
-        CAST(coalesce(sum(c.n_clients) FILTER (WHERE NOT ($own_all_clinics OR list_contains($own_clinics, p.clinic))), 0)
-             AS BIGINT) AS _n_peer_clients,
-        sum(p.n_therapists) AS n_therapists,
-        CAST(sum(p.s) AS DOUBLE) / sum(p.n) AS mean,
-        CASE WHEN sum(p.n) > 1
-             THEN sqrt(CAST(sum(p.n) * sum(p.ss) - sum(p.s) * sum(p.s) AS DOUBLE) / (sum(p.n) * (sum(p.n) - 1))) END AS sd,
-        sum(p.cluster_ss) AS cluster_ss, sum(p.cluster_ns) AS cluster_ns, CAST(sum(p.cluster_nn) AS DOUBLE) AS cluster_nn
-    FROM per_clinic p
-    JOIN clients c ON c.session_number = p.session_number AND c."group" IS NOT DISTINCT FROM p."group"
-                  AND c._parent IS NOT DISTINCT FROM p._parent AND c.clinic = p.clinic
-    GROUP BY ALL
-),
-clustered AS (
-    SELECT *, cluster_se(n_therapists, n, cluster_ss, cluster_ns, cluster_nn, mean) AS se FROM grouped
-)
-SELECT
-    session_number, "group", _parent, n, n_clients, _n_peer_clients,
-    round(mean, 2) AS mean,
-    round(sd, 2) AS sd,
-    round(mean - t_975(n_therapists - 1) * se, 2) AS ci_low,
-    round(mean + t_975(n_therapists - 1) * se, 2) AS ci_high
-FROM clustered
+-- a session counts at its number when it was attended and rated. The interval takes the therapist
+-- as its unit (the fragment development says how).
+SELECT session_number, "group", _parent, n, n_clients, _n_peer_clients, mean, sd, ci_low, ci_high
+FROM development
+WHERE measure = 'srs'
 ORDER BY session_number, "group";

@@ -376,9 +376,10 @@ TEXT = {
         'nb': (
                 'Ut fra klinikkens egne klienter lærer en modell hvordan ORS-skårer vanligvis utvikler seg etter '
                 'inntak for en som startet på en gitt ORS: klienter som starter lavt, får ofte større bedring, '
-                'klienter som starter høyt, lite. Første time er klientens aller første ORS. En klient er **ikke på '
-                'sporet** når de to siste ORS ligger under båndet som {track_band} % av klinikkens skårer havner under '
-                'på samme tidspunkt i behandlingen (én lav skår er for ofte tilfeldig). Dette følger de forventede bedringskurvene i etablerte tilbakemeldingssystemer (Finch, '
+                'klienter som starter høyt, lite. Utgangspunktet er klientens aller første ORS. En klient er **ikke '
+                'på sporet** når de to siste ORS ligger under båndet som {track_band} % av klinikkens skårer havner '
+                'under på samme tidspunkt i behandlingen (én lav skår er for ofte tilfeldig). Dette følger de '
+                'forventede bedringskurvene i etablerte tilbakemeldingssystemer (Finch, '
                 'Lambert & Schaalje 2001; Lambert mfl. 2002; Miller mfl. 2005), som reduserer forverring når '
                 'terapeuter handler på signalet (Lambert, Whipple & Kleinstäuber 2018). Kurven beskriver det vanlige '
                 'forløpet i denne klinikken, ikke en standard for god behandling; et flagg inviterer til en samtale '

@@ -10,7 +10,7 @@
 -- weeks (7 days each) before the reference day: the period's end, or the last session day of the
 -- data. It is judged when it has at least 3 ORS totals: the intake (first), the final (last) and
 -- at least one between, so that a flag could be raised before the outcome is known. improved:
--- final minus intake is at least ors_rci (a reliable improvement); deteriorated: at most -ors_rci.
+-- final minus intake is at least ors_rci (a reliable improvement).
 -- raised_<flag>: the flag was raised at a session after the client's first and before the session
 -- of their final ORS (flag_states, and ors_track_states for not on track, whose clinics without a
 -- fitted model leave it empty).
@@ -34,7 +34,7 @@ treatments AS (
     GROUP BY clinic, client_id
 ),
 closed AS (
-    SELECT t.*, t.final_ors - t.intake_ors >= $ors_rci AS improved, t.final_ors - t.intake_ors <= -$ors_rci AS deteriorated
+    SELECT t.*, t.final_ors - t.intake_ors >= $ors_rci AS improved
     FROM treatments t, reference r
     WHERE t.last_session_date < r.closed_before AND t.n_ors >= 3
 ),
@@ -53,8 +53,7 @@ on_track AS (
     JOIN closed c ON o.clinic = c.clinic AND o.client_id = c.client_id AND o.attended_seq < c.final_seq
     GROUP BY ALL
 )
-SELECT c.clinic, c.client_id, c.intake_ors, c.final_ors, c.improved, c.deteriorated,
-       c.clinic IN (SELECT unnest($clinics)) AS has_model,
+SELECT c.clinic, c.client_id, c.intake_ors, c.final_ors, c.improved,
        coalesce(r.deteriorated, false) AS raised_deteriorated,
        coalesce(t.not_on_track, false) AS raised_not_on_track,
        coalesce(r.rupture_flag, false) AS raised_rupture_flag,
