@@ -102,10 +102,12 @@ def exchange(process: subprocess.Popen, request: dict, on_message: Callable[[dic
 
 def death_cause(code: int, memory_limited: bool) -> str:
     """Why a child ended without its answer, from its exit status: 'time' (its CPU limit), 'memory' (a
-    C++ allocation that fails under the address-space limit ends in an abort), else 'crash'."""
+    C++ allocation that fails under the address-space limit ends in an abort; the kernel's
+    out-of-memory killer sends SIGKILL), else 'crash' (a segmentation fault or any other death:
+    the reader touched memory it should not have, whatever led it there)."""
     if code == -signal.SIGXCPU:
         return "time"
-    if memory_limited and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
+    if memory_limited and code in (-signal.SIGABRT, -signal.SIGKILL):
         return "memory"
     return "crash"
 

@@ -11,6 +11,13 @@ What was found is recorded in `archive/screened.json` by each file's SHA-256 tog
 limits in force: a file that passed is not tried again, and a file that failed stays in the
 archive, rejected, and is not read again by later builds (an ingest, a rebuild) until the limits
 change. docs/ingest.md says how an admin takes such a file out.
+
+A file of any format can still kill the build's own process while the build reads it (a reader's
+segmentation fault, which no trial of other formats would have caught). So a build notes in
+`archive/reading.json` which file it is reading (`FileScreen.reading`), and takes the note away
+when it is done with it. A note left behind means a build died while reading that file: the next
+build tries that file in the child first, whatever its format, and rejects it alone if the child
+dies too (a power cut or a killed job during a good file's read does not reject it).
 """
 from __future__ import annotations
 
@@ -28,6 +35,7 @@ from .child import ROOT, apply_limits, child_env, death_cause, exchange, kill, l
 from .ingest import Mapping, file_format
 
 SCREENED = "screened.json"
+READING = "reading.json"  # the file the build is reading now; left behind only by a build that died
 # The formats whose readers are tried first. A text file is not: Arrow's CSV reader takes it 16 MB
 # at a time, its time grows only with the file's bounded size, and a row too long for a block is
 # named as such (ingest.MAX_RECORD_BYTES). A workbook is read by openpyxl, in Python, cell by cell;
@@ -50,25 +58,41 @@ class FileScreen:
     _cleared: set[str] = field(default_factory=set)
     _refused: dict[str, dict] = field(default_factory=dict)
     _signature: str = ""
+    _suspect: str | None = None
+    _died: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
         self._signature = signature()
         record = _load(self.home) if self.home is not None else {}
+        self._suspect = _died_reading(self.home) if self.home is not None else None
+        self._died = {sha: int(n) for sha, n in record.get("died", {}).items()}
+        if self._suspect is not None:
+            self._died[self._suspect] = self._died.get(self._suspect, 0) + 1
         if record.get("signature") == self._signature:
             self._cleared = set(record.get("cleared", []))
         self._refused = {sha: entry for sha, entry in record.get("refused", {}).items()
                          if entry.get("signature") == self._signature}
 
     def prepare(self, sources) -> None:
-        """Try every source not yet cleared or refused, in one child process as far as they go."""
-        waiting = [s for s in sources if s.sha256 not in self._cleared and s.sha256 not in self._refused
-                   and s.sha256 in self.paths and file_format(s.name) in TRIED_FORMATS]
+        """Try every source not yet cleared or refused, in one child process as far as they go, and the
+        file a build died reading. A file that a build died reading twice is refused unread: it read
+        well in the child, but something in the build's own reading of it kills the process."""
+        from .store import failure_message
+
+        if self._suspect is not None:  # counted once: the note goes, its count stays
+            self.save()
+            self.reading(None)
+        for source in sources:
+            if source.sha256 == self._suspect and self._died[self._suspect] >= 2 and source.sha256 not in self._refused:
+                self.refuse(source, "crash", failure_message(source.name, "crash"))
+                self.save()
+        waiting = [s for s in sources if s.sha256 not in self._refused and s.sha256 in self.paths
+                   and (s.sha256 == self._suspect
+                        or (s.sha256 not in self._cleared and file_format(s.name) in TRIED_FORMATS))]
         if not waiting:
             return
         found = probe_files([(s.sha256, str(self.paths[s.sha256]), s.name, s.kind) for s in waiting],
                                     self.mapping, limits.file_memory_bytes(), limits.file_seconds())
-        from .store import failure_message
-
         for source in waiting:
             cause = found.get(source.sha256)
             if cause == "read":
@@ -81,6 +105,19 @@ class FileScreen:
         """A file that failed in the build itself (process_sources' on_failure): recorded at once."""
         self.refuse(source, cause, message)
         self.save()
+
+    def reading(self, source) -> None:
+        """Note the file a build starts to read (None: it is done with its files): see the module's
+        docstring. Written whole and then renamed, so that a build killed mid-write leaves no half note."""
+        if self.home is None:
+            return
+        path = Path(self.home) / "archive" / READING
+        if source is None:
+            path.unlink(missing_ok=True)
+            return
+        tmp = path.with_name(f".{READING}.{uuid.uuid4().hex}.tmp")
+        tmp.write_text(json.dumps({"sha256": source.sha256}), encoding="utf-8")
+        os.replace(tmp, path)
 
     def refuse(self, source, cause: str, message: str) -> None:
         self._refused[source.sha256] = {"cause": cause, "message": message, "signature": self._signature,
@@ -99,7 +136,7 @@ class FileScreen:
         path = Path(self.home) / "archive" / SCREENED
         tmp = path.with_name(f".{SCREENED}.{uuid.uuid4().hex}.tmp")
         tmp.write_text(json.dumps({"signature": self._signature, "cleared": sorted(self._cleared),
-                                   "refused": self._refused}, ensure_ascii=False, indent=1), encoding="utf-8")
+                                   "refused": self._refused, "died": self._died}, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, path)
 
 
@@ -108,6 +145,16 @@ def signature() -> str:
     from .store import ingest_memory
 
     return f"{limits.signature()};ALLIANCE_INGEST_MEMORY={ingest_memory()}"
+
+
+def _died_reading(home: Path) -> str | None:
+    """The SHA-256 of the file a build was reading when its process died, if one did."""
+    try:
+        note = json.loads((Path(home) / "archive" / READING).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    sha = note.get("sha256") if isinstance(note, dict) else None
+    return sha if isinstance(sha, str) else None
 
 
 def _load(home: Path) -> dict:

@@ -270,6 +270,7 @@ def process_sources(
     screen: "Callable[[Source], str | None] | None" = None,
     on_failure: "Callable[[Source, str, str], None] | None" = None,
     isolate: bool = True,
+    reading: "Callable[[Source | None], None] | None" = None,
 ) -> list[FileRow]:
     """Read, check and combine the sources into `sessions`, `feedback`, `rejects` and quarantine tables.
 
@@ -281,7 +282,8 @@ def process_sources(
     reported to `on_failure(source, cause, message)` so that later builds need not read it again.
     Only DuckDB's own memory limit stops the build as a whole: that is the server's setting, not the
     file's doing. With `isolate` False (the upload sandbox's child, whose parent reads its death)
-    such failures are raised instead.
+    such failures are raised instead. `reading(source)` is told which file is read in this process
+    before it is, and `reading(None)` when every file is done (FileScreen.reading).
     """
     install_macros(con)
     create_work_tables(con, temp=temp)
@@ -307,6 +309,8 @@ def process_sources(
             refused = screen(src) if screen is not None else None
             if refused:
                 raise FileRejected(refused)
+            if reading is not None:
+                reading(src)
             read = read_export(src.load(), src.name, src.kind, mapping)
             row.encoding, row.delimiter = read.encoding, read.delimiter
             # A large file is read as it is checked: a problem deep in it rejects it here.
@@ -347,6 +351,8 @@ def process_sources(
             notes.append(f"{_rows(counts.rows_quarantined)} quarantined; see the rejects.")
         row.message = " ".join(notes)
         rows.append(row)
+    if reading is not None:
+        reading(None)
     if progress:
         progress(0.97, "Combining files")
     _combine(con, rows, temp)
@@ -641,7 +647,8 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
     con = duckdb.connect(str(tmp), config=_build_config(spill))
     try:
         con.execute("SET enable_progress_bar = false")  # else drawn on the terminal for long statements
-        rows = process_sources(con, sources, mapping, progress, screen=screen, on_failure=screen.failed)
+        rows = process_sources(con, sources, mapping, progress, screen=screen, on_failure=screen.failed,
+                               reading=screen.reading)
         rows += [FileRow(i["file"], "", "ignored", message=i["message"]) for i in ignored if i["file"] not in exported]
         files = _files_table(rows)
         con.register("files_input", files)
@@ -660,6 +667,7 @@ def build(home: Path, progress: Progress | None, entries: list[Entry], ignored: 
         con.execute("CHECKPOINT")
     except BaseException as exc:
         con.close()
+        screen.reading(None)  # the build stopped in Python, not by a reader's death
         tmp.unlink(missing_ok=True)
         shutil.rmtree(spill, ignore_errors=True)
         if isinstance(exc, duckdb.OutOfMemoryException):

@@ -352,3 +352,177 @@ def test_a_file_that_fails_half_way_leaves_nothing_of_itself_behind():
     store._take_back(con, "sessions", marks, order=1)
     assert con.execute("SELECT file FROM rejects").fetchall() == [("a.csv",)]
     assert con.execute("SELECT count(*) FROM quarantined_sessions").fetchall() == [(0,)]
+
+
+# --------------------------------------------------------------------------- a file that crashes the reader
+#
+# No file is known that makes the pinned readers (pyarrow, openpyxl, Arrow's CSV reader) die by a signal:
+# 102,000 mutated Parquet files and deeply nested workbook XML all end in exceptions, which reject the file
+# alone (test_an_error_the_reader_did_not_expect...). So these tests make the reader die for real, by the
+# signal a crashing reader dies of (SIGSEGV), sent at the moment it reads the file: once it has noted that it
+# reads it (the build) or has taken in the file's bytes (the child that tries it). What follows the death is
+# what the product does, unchanged.
+
+CRASH_ROWS = 1_200_000  # about 60 MB of CSV: its reading takes seconds, far longer than a poll
+
+
+def _big_sessions_csv(path: Path, rows: int = CRASH_ROWS) -> Path:
+    ids = pa.array([f"B{i}" for i in range(rows)])
+    table = pa.table({"clinic": pa.array(["Stor klinikk"] * rows), "sector": ["public"] * rows,
+                      "therapist_id": ["T1"] * rows, "client_id": ids, "session_id": ids,
+                      "session_date": ["2024-03-01"] * rows, "session_number": ["1"] * rows,
+                      "status": ["attended"] * rows})
+    import pyarrow.csv as pacsv
+
+    pacsv.write_csv(table, path)
+    return path
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _until(condition, what: str, process: subprocess.Popen, seconds: float = 180):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        assert process.poll() is None, f"the ingest ended ({process.returncode}) before {what}"
+        time.sleep(0.005)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+def _noted(home: Path) -> str | None:
+    try:
+        return json.loads((home / "archive" / "reading.json").read_text(encoding="utf-8")).get("sha256")
+    except (OSError, ValueError):
+        return None
+
+
+def _child_reading(parent: int, size: int) -> int | None:
+    """The pid of the screening child of `parent` once it has read `size` bytes (the file's, after its own
+    start-up's), else None."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) != parent:
+                continue
+            if b"alliance.screening" not in (entry / "cmdline").read_bytes():
+                continue
+            io_read = dict(line.split(": ") for line in (entry / "io").read_text().splitlines())
+        except (OSError, ValueError, IndexError):
+            continue
+        if int(io_read["rchar"]) >= size:
+            return int(entry.name)
+    return None
+
+
+def _ingest(exports: Path, home: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "alliance", "ingest", "--data", str(exports), "--home", str(home),
+                             "--no-models"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _crash_build_while_reading(exports: Path, home: Path, sha: str) -> None:
+    import signal
+
+    process = _ingest(exports, home)
+    # A note left by an earlier death goes first (the new build takes it in): wait for this build's own.
+    fresh = [_noted(home) != sha]
+
+    def reads_it() -> bool:
+        noted = _noted(home)
+        fresh[0] = fresh[0] or noted != sha
+        return fresh[0] and noted == sha
+
+    _until(reads_it, "the build read the file", process)
+    process.send_signal(signal.SIGSEGV)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGSEGV, (process.returncode, err)
+
+
+CRASH_SENTENCE = "sessions_crash.csv made the reader stop unexpectedly; it is rejected, and the other files are loaded."
+
+
+@pytest.fixture()
+def crashing(exports, tmp_path) -> tuple[Path, Path, dict, str, Path]:
+    """The sample ingested, then a large CSV added to the exports: (exports, home, what loaded, its hash, it)."""
+    home = tmp_path / "home"
+    store.ingest(exports, home)
+    good = loaded(home)
+    big = _big_sessions_csv(exports / "sessions_crash.csv")
+    return exports, home, good, _sha256(big), big
+
+
+def test_a_file_that_crashes_the_reader_is_rejected_alone_and_never_read_again(crashing):
+    import signal
+
+    exports, home, good, sha, big = crashing
+    # The build dies while it reads the file (a CSV, which no trial read covers): the store is as it was.
+    _crash_build_while_reading(exports, home, sha)
+    assert loaded(home) == good
+    # The next ingest tries that file in a child first, and the child dies on it too.
+    process = _ingest(exports, home)
+    child = _until(lambda: _child_reading(process.pid, big.stat().st_size), "the child read the file", process)
+    os.kill(child, signal.SIGSEGV)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 1 and "Traceback" not in out + err, err
+    assert files(home)["sessions_crash.csv"] == ("rejected", CRASH_SENTENCE)
+    assert loaded(home) == good
+    refused = json.loads((home / "archive" / "screened.json").read_text(encoding="utf-8"))["refused"]
+    assert {s: e["cause"] for s, e in refused.items()} == {sha: "crash"}
+    # Later builds do not read it again: a build that read these bytes would stop on the damage.
+    obj = home / "archive" / "objects" / sha[:2] / sha
+    obj.chmod(0o600)
+    obj.write_bytes(b"not read again")
+    report = store.rebuild(home)
+    assert {f.file: (f.status, f.message) for f in report.files}["sessions_crash.csv"] == ("rejected", CRASH_SENTENCE)
+    assert loaded(home) == good
+
+
+def test_a_build_that_died_once_reading_a_good_file_rejects_it_only_when_it_dies_there_again(crashing):
+    exports, home, good, sha, big = crashing
+    _crash_build_while_reading(exports, home, sha)
+    # The file reads well in the child (a power cut, a killed job: not the file's doing), so the build
+    # reads it again; it dies there a second time.
+    _crash_build_while_reading(exports, home, sha)
+    record = json.loads((home / "archive" / "screened.json").read_text(encoding="utf-8"))
+    # The first death is counted; the second is in the note the next build takes in.
+    assert sha in record["cleared"] and record["died"] == {sha: 1} and record["refused"] == {}
+    assert _noted(home) == sha and loaded(home) == good
+    # Now the build's own reading of it is what kills the process: it is rejected unread.
+    report = store.ingest(exports, home)
+    assert {f.file: (f.status, f.message) for f in report.files}["sessions_crash.csv"] == ("rejected", CRASH_SENTENCE)
+    assert loaded(home) == good and not (home / "archive" / "reading.json").exists()
+    record = json.loads((home / "archive" / "screened.json").read_text(encoding="utf-8"))
+    assert record["died"] == {sha: 2} and record["refused"][sha]["cause"] == "crash"
+
+
+def test_a_build_that_died_reading_a_file_once_loads_it_when_it_reads_well(crashing):
+    exports, home, good, sha, big = crashing
+    _crash_build_while_reading(exports, home, sha)
+    report = store.ingest(exports, home)
+    assert loaded(home) == {**good, "sessions_crash.csv": CRASH_ROWS}, report.files
+    record = json.loads((home / "archive" / "screened.json").read_text(encoding="utf-8"))
+    assert record["died"] == {sha: 1} and sha in record["cleared"] and record["refused"] == {}
+    assert not (home / "archive" / "reading.json").exists()
+
+
+@pytest.mark.parametrize("sig, memory_limited, cause", [
+    ("SIGSEGV", True, "crash"), ("SIGBUS", True, "crash"), ("SIGABRT", True, "memory"), ("SIGABRT", False, "crash"),
+    ("SIGKILL", True, "memory"), ("SIGXCPU", False, "time"),
+])
+def test_a_reader_s_death_is_named_by_its_signal(sig, memory_limited, cause):
+    import signal
+
+    from alliance.child import death_cause
+
+    done = subprocess.run([sys.executable, "-c", f"import os, signal; os.kill(os.getpid(), signal.{sig})"])
+    assert done.returncode == -getattr(signal, sig)
+    assert death_cause(done.returncode, memory_limited) == cause
