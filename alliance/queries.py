@@ -67,7 +67,7 @@ def scoped_tables(shape: tuple[bool, bool, bool]) -> dict[str, str]:
     else:
         files = []
     tables = {name: f"SELECT * FROM main.{name}{where(clinic + people)}"
-              for name in ("sessions", "attended_sessions", "rated_sessions", "therapist_sites")}
+              for name in ("sessions", "attended_sessions", "rated_sessions", "therapist_sites", "session_levels")}
     tables["feedback"] = f"SELECT * FROM main.feedback{where(feedback)}"
     for name in ("files", "rejects", "quarantined_sessions", "quarantined_feedback"):
         tables[name] = f"SELECT * FROM main.{name}{where(files)}"

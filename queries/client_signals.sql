@@ -29,29 +29,44 @@ per_client AS (
     GROUP BY clinic, client_id
 ),
 flag_runs AS (
-    -- Per client and flag: raised at the latest session the flag looks at (if that session is in the
-    -- period), and since the first session of the run of raised sessions that the latest ends.
+    -- Per client and flag: the run of sessions at which it is raised up to the latest session the flag
+    -- looks at (flag_run, queries/views/07_flag_runs.sql): raised when that run is not empty and its
+    -- latest session is in the period, since the day the run began. One pass over the sessions.
     SELECT clinic, client_id, any_value(reliable_drop) AS reliable_drop,
-           -- the reliable ruptures at the client's last repair_window + 1 rated sessions, in the period
-           list(session_id) FILTER (WHERE rupture_flag AND rated_after <= $repair_window
-                                      AND ($start IS NULL OR session_date >= $start)) AS recent_ruptures,
-           (arg_max(low_alliance, attended_seq) FILTER (WHERE low_alliance IS NOT NULL)
-            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE low_alliance IS NOT NULL) >= $start)) AS low_now,
-           min(session_date) FILTER (WHERE low_alliance AND low_alliance_trailing) AS low_since,
-           (arg_max(deteriorated, attended_seq) FILTER (WHERE deteriorated IS NOT NULL)
-            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE deteriorated IS NOT NULL) >= $start)) AS worse_now,
-           min(session_date) FILTER (WHERE deteriorated AND deteriorated_trailing) AS worse_since,
-           (arg_max(large_discrepancy, attended_seq) FILTER (WHERE large_discrepancy IS NOT NULL)
-            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE large_discrepancy IS NOT NULL) >= $start)) AS gap_now,
-           min(session_date) FILTER (WHERE large_discrepancy AND large_discrepancy_trailing) AS gap_since,
-           (arg_max(no_recent_feedback, attended_seq) FILTER (WHERE no_recent_feedback IS NOT NULL)
-            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE no_recent_feedback IS NOT NULL) >= $start)) AS silent_now,
-           min(session_date) FILTER (WHERE no_recent_feedback AND no_recent_feedback_trailing) AS silent_since,
-           (arg_max(ceiling, attended_seq) FILTER (WHERE ceiling IS NOT NULL)
-            AND ($start IS NULL OR arg_max(session_date, attended_seq) FILTER (WHERE ceiling IS NOT NULL) >= $start)) AS ceiling_now,
-           min(session_date) FILTER (WHERE ceiling AND ceiling_trailing) AS ceiling_since
+           -- the reliable ruptures with their rated_seq, to keep those at the client's last repair_window
+           -- + 1 rated sessions up to the period's end (n_rated_to_end), and in the period
+           max(rated_seq) AS n_rated_to_end,
+           list(struct_pack(id := session_id, seq := rated_seq)) FILTER (
+               WHERE rupture_flag AND ($start IS NULL OR session_date >= $start)) AS reliable_ruptures,
+           max(attended_seq) FILTER (WHERE NOT low_alliance) AS low_down,
+           list(struct_pack(seq := attended_seq, day := session_date)) FILTER (WHERE low_alliance) AS low_up,
+           max(attended_seq) FILTER (WHERE NOT deteriorated) AS worse_down,
+           list(struct_pack(seq := attended_seq, day := session_date)) FILTER (WHERE deteriorated) AS worse_up,
+           max(attended_seq) FILTER (WHERE NOT large_discrepancy) AS gap_down,
+           list(struct_pack(seq := attended_seq, day := session_date)) FILTER (WHERE large_discrepancy) AS gap_up,
+           max(attended_seq) FILTER (WHERE NOT no_recent_feedback) AS silent_down,
+           list(struct_pack(seq := attended_seq, day := session_date)) FILTER (WHERE no_recent_feedback) AS silent_up,
+           max(attended_seq) FILTER (WHERE NOT ceiling) AS ceiling_down,
+           list(struct_pack(seq := attended_seq, day := session_date)) FILTER (WHERE ceiling) AS ceiling_up
     FROM flag_states
     GROUP BY ALL
+),
+flag_since AS (
+    SELECT clinic, client_id, reliable_drop,
+           list_transform(list_filter(reliable_ruptures, lambda r: r.seq >= n_rated_to_end - $repair_window),
+                          lambda r: r.id) AS recent_ruptures,
+           run_raised(low_run, $start) AS low_now, run_since(low_run) AS low_since,
+           run_raised(worse_run, $start) AS worse_now, run_since(worse_run) AS worse_since,
+           run_raised(gap_run, $start) AS gap_now, run_since(gap_run) AS gap_since,
+           run_raised(silent_run, $start) AS silent_now, run_since(silent_run) AS silent_since,
+           run_raised(ceiling_run, $start) AS ceiling_now, run_since(ceiling_run) AS ceiling_since
+    FROM (SELECT *,
+           flag_run(low_up, low_down) AS low_run,
+           flag_run(worse_up, worse_down) AS worse_run,
+           flag_run(gap_up, gap_down) AS gap_run,
+           flag_run(silent_up, silent_down) AS silent_run,
+           flag_run(ceiling_up, ceiling_down) AS ceiling_run
+          FROM flag_runs)
 ),
 ors_latest AS (
     SELECT clinic, client_id, count(ors_total) AS n_ors,
@@ -70,7 +85,7 @@ rupture_flags AS (
            min(r.session_date) FILTER (WHERE r.status IN ('open', 'unrepaired')
                                          AND list_contains(f.recent_ruptures, r.session_id)) AS rupture_since
     FROM rupture_status r
-    LEFT JOIN flag_runs f USING (clinic, client_id)
+    LEFT JOIN flag_since f USING (clinic, client_id)
     WHERE ($start IS NULL OR r.session_date >= $start)
       AND ($end IS NULL OR r.session_date <= $end)
     GROUP BY ALL
@@ -96,7 +111,7 @@ SELECT
     CASE WHEN f.silent_now THEN f.silent_since END AS no_feedback_since,
     CASE WHEN f.ceiling_now THEN f.ceiling_since END AS ceiling_since
 FROM per_client p
-LEFT JOIN flag_runs f USING (clinic, client_id)
+LEFT JOIN flag_since f USING (clinic, client_id)
 LEFT JOIN ors_latest o USING (clinic, client_id)
 LEFT JOIN rupture_flags r USING (clinic, client_id)
 ORDER BY p.clinic, p.client_id;

@@ -7,8 +7,8 @@
 -- quantile of the clinic's residuals (observed minus expected, every later ORS of every client up to
 -- the period's end), linearly interpolated; a bucket with fewer than 20 residuals takes the clinic's
 -- quantile over all of them. lower_band is expected + band, to two decimals as shown. below: the ORS
--- is below it (strictly: an ORS on the band is not below it). raised: this ORS and the client's
--- previous later ORS are both below, two in a row: not on track from here.
+-- is below it (strictly: an ORS on the band is not below it). Two in a row below is not on track
+-- (alliance/stats.py TRACK_RUN); the queries that read this count the run.
 WITH model AS (
     SELECT unnest($clinics) AS clinic, unnest($intercepts) AS b0, unnest($intake_slopes) AS b1,
            unnest($time_slopes) AS b2, unnest($interactions) AS b3
@@ -33,7 +33,5 @@ banded AS (
     JOIN by_bucket b USING (clinic, bucket)
     JOIN by_clinic c USING (clinic)
 )
-SELECT clinic, client_id, attended_seq, session_date, ors, expected, lower_band, ors < lower_band AS below,
-       ors < lower_band AND coalesce(lag(ors < lower_band) OVER (PARTITION BY clinic, client_id ORDER BY attended_seq),
-                                     false) AS raised
+SELECT clinic, client_id, attended_seq, session_date, ors, expected, lower_band, ors < lower_band AS below
 FROM banded

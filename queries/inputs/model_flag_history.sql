@@ -48,8 +48,11 @@ raised AS (
     GROUP BY ALL
 ),
 on_track AS (
-    SELECT o.clinic, o.client_id, bool_or(o.raised) AS not_on_track
-    FROM ors_track_states o
+    -- raised: this later ORS and the one before it both below their band, two in a row
+    SELECT o.clinic, o.client_id, bool_or(o.below AND o.below_before) AS not_on_track
+    FROM (SELECT *, coalesce(lag(below) OVER (PARTITION BY clinic, client_id ORDER BY attended_seq), false)
+                    AS below_before
+          FROM ors_track_states) o
     JOIN closed c ON o.clinic = c.clinic AND o.client_id = c.client_id AND o.attended_seq < c.final_seq
     GROUP BY ALL
 )
