@@ -17,8 +17,24 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = Path(os.environ.get("ALLIANCE_TEST_SAMPLE_DATA") or ROOT / "sample_data")
 CHROMIUM = Path("/usr/bin/chromium")
 # Tests that need Chromium without the browser fixture skip only off CI; there a missing Chromium fails them.
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
-                                    reason=f"{CHROMIUM} is missing (CI installs it, and there these tests run)")
+_chromium_missing = pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
+                                       reason=f"{CHROMIUM} is missing (CI installs it, and there these tests run)")
+# The fixtures that start Chromium: a test that uses one (directly or through another fixture) is a
+# browser test, and carries the marker without anyone adding it (pytest_collection_modifyitems).
+BROWSER_FIXTURES = frozenset({"browser", "page"})
+
+
+def needs_chromium(test):
+    """A test that drives Chromium itself (not through the browser fixture): a browser test."""
+    return pytest.mark.browser(_chromium_missing(test))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that uses Chromium carries the `browser` marker, so `pytest -m "not browser"` is the
+    fast loop (README)."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
