@@ -80,12 +80,11 @@ class FileScreen:
         from .store import failure_message
 
         if self._suspect is not None:  # counted once: the note goes, its count stays
+            suspect = next((s for s in sources if s.sha256 == self._suspect), None)
+            if suspect is not None and self._died[self._suspect] >= 2 and suspect.sha256 not in self._refused:
+                self.refuse(suspect, "crash", failure_message(suspect.name, "crash"))
             self.save()
             self.reading(None)
-        for source in sources:
-            if source.sha256 == self._suspect and self._died[self._suspect] >= 2 and source.sha256 not in self._refused:
-                self.refuse(source, "crash", failure_message(source.name, "crash"))
-                self.save()
         waiting = [s for s in sources if s.sha256 not in self._refused and s.sha256 in self.paths
                    and (s.sha256 == self._suspect
                         or (s.sha256 not in self._cleared and file_format(s.name) in TRIED_FORMATS))]
